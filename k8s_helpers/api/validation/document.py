@@ -1,0 +1,63 @@
+"""Checks of one document: shape, schema (kubernetes-validate) and server-side rules."""
+from __future__ import annotations
+
+import os
+
+from .problem import Problem, ValidationResult
+
+_DEBUG = bool(os.environ.get("K8S_VALIDATION_DEBUG"))
+from .yamlsource import SourceDocument, format_path
+
+
+def _name_of(obj) -> str | None:
+    meta = obj.get("metadata") if isinstance(obj, dict) else None
+    if isinstance(meta, dict):
+        name = meta.get("name") or meta.get("generateName")
+        return str(name) if name is not None else None
+    return None
+
+
+def check_document(obj, index: int, source: SourceDocument | None, result: ValidationResult,
+                   prefix: tuple = ()) -> None:
+    if (isinstance(obj, dict) and obj.get("kind") == "List" and obj.get("apiVersion") == "v1"
+            and isinstance(obj.get("items"), list) and not prefix):
+        # kubectl accepts `kind: List`: each item is an object of its own.
+        for i, item in enumerate(obj["items"]):
+            check_document(item, index, source, result, prefix=("items", i))
+        return
+    kind = obj.get("kind") if isinstance(obj, dict) else None
+    kind = kind if isinstance(kind, str) else None
+    name = _name_of(obj)
+
+    def emit(path, message, rule=None, severity="error"):
+        path = prefix + tuple(path)
+        line = col = None
+        if source is not None:
+            line, col = source.line_of(path)
+        result.add(Problem(message, format_path(path) or None, line, col, rule, index, kind, name, severity))
+
+    if not isinstance(obj, dict):
+        what = "una lista" if isinstance(obj, list) else f"un valor suelto ({obj!r})"
+        emit((), f"el documento es {what}, no un objeto de Kubernetes: se esperaba un mapa con "
+                 "«apiVersion», «kind», «metadata»...")
+        return
+
+    from . import schema
+    try:
+        literals = {}
+        if source is not None:
+            n = len(prefix)
+            literals = {k[n:]: v for k, v in source.literals.items() if k[:n] == prefix}
+        findings = schema.check(obj, literals)
+        schema_ok = not any(f.severity == "error" for f in findings)
+        for f in findings:
+            emit(f.path, f.message, f.rule, f.severity)
+        if schema.is_validatable(obj):
+            from . import rules
+            for f in rules.check(obj, schema_ok=schema_ok):
+                emit(f.path, f.message, f.rule, f.severity)
+    except Exception as e:  # a bug here must never hide the student's feedback behind a traceback
+        if _DEBUG:
+            raise
+        emit((), f"no se pudo completar la revisión de este documento (error interno: {type(e).__name__}: {e}); "
+                 "avisa al profesorado", severity="aviso")

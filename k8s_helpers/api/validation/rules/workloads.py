@@ -1,0 +1,315 @@
+"""Controllers: selector vs template labels and template restartPolicy (RS-1, JOB-1, CJ-1).
+
+apps/v1 Deployment, ReplicaSet, StatefulSet and DaemonSet need a non-empty
+``spec.selector`` that matches ``spec.template.metadata.labels`` ("selector does
+not match template labels") and a template with ``restartPolicy: Always``; Jobs
+(and CronJob job templates) need ``OnFailure`` or ``Never`` -- and since the Pod
+default is Always, leaving it out is rejected too.
+"""
+from __future__ import annotations
+
+import re
+
+from ...labels import SelectorError, label_selector_to_selector, selector_from_set
+from .common import add, as_dict, as_list, enum_check, get, is_int
+from .objectmeta import check_labels
+
+_APPS_CONTROLLERS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"}
+_CRON_MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+
+
+def pod_specs(obj: dict):
+    """(path, pod spec, context) of every Pod spec in the object."""
+    kind = obj.get("kind")
+    if kind == "Pod":
+        spec = obj.get("spec")
+        if isinstance(spec, dict):
+            yield ("spec",), spec, {"kind": kind, "template": False}
+        return
+    if kind == "PodTemplate":
+        prefix = ("template",)
+    elif kind in _APPS_CONTROLLERS or kind in ("Job", "ReplicationController"):
+        prefix = ("spec", "template")
+    elif kind == "CronJob":
+        prefix = ("spec", "jobTemplate", "spec", "template")
+    else:
+        return
+    spec = get(obj, *prefix, "spec")
+    if isinstance(spec, dict):
+        claims = [get(t, "metadata", "name") for t in as_list(get(obj, "spec", "volumeClaimTemplates"))] \
+            if kind == "StatefulSet" else []
+        yield prefix + ("spec",), spec, {"kind": kind, "template": True, "claim_templates": claims}
+
+
+_TEMPLATE_PATHS = {k: ("spec", "template") for k in _APPS_CONTROLLERS | {"Job", "ReplicationController"}}
+_TEMPLATE_PATHS["CronJob"] = ("spec", "jobTemplate", "spec", "template")
+
+
+def _missing_pod_spec(obj: dict, out: list) -> None:
+    """A Pod needs a spec with containers; a controller needs a Pod template."""
+    kind = obj.get("kind")
+    if kind == "Pod" and obj.get("spec") is None:
+        add(out, ("spec",), "falta «spec» con la lista «containers»: un Pod necesita al menos un contenedor")
+        return
+    path = _TEMPLATE_PATHS.get(kind)
+    if path is None:
+        return
+    if kind == "CronJob" and get(obj, "spec", "jobTemplate") is None:
+        add(out, ("spec", "jobTemplate"), "falta «jobTemplate», la plantilla del Job que se crea en cada ejecución",
+            "CJ-1")
+        return
+    if get(obj, *path) is None:
+        return  # the schema reports the missing template itself
+    if get(obj, *path, "spec") is None:
+        where = ".".join(path)
+        rule = "JOB-1" if kind in ("Job", "CronJob") else "RS-1"
+        add(out, path + ("spec",),
+            f"falta la plantilla de Pod «{where}.spec» (con «containers»): sin ella el {kind} no sabe qué Pods crear",
+            rule)
+
+
+def check(obj: dict, out: list) -> None:
+    kind = obj.get("kind")
+    _missing_pod_spec(obj, out)
+    spec = as_dict(obj.get("spec"))
+    if kind in _APPS_CONTROLLERS:
+        _check_selector(spec, kind, out)
+        _restart_policy(get(spec, "template", "spec"), ("spec", "template", "spec"), ("Always",), kind, "RS-1", out)
+        _nonneg(spec, ("replicas", "minReadySeconds", "revisionHistoryLimit"), ("spec",), out)
+        _template_labels(spec, ("spec",), out)
+    if kind == "Deployment":
+        _deployment_strategy(spec, out)
+    if kind == "StatefulSet":
+        enum_check(out, ("spec", "podManagementPolicy"), spec.get("podManagementPolicy"),
+                   ("OrderedReady", "Parallel"), "podManagementPolicy", "STS-1")
+        enum_check(out, ("spec", "updateStrategy", "type"), get(spec, "updateStrategy", "type"),
+                   ("RollingUpdate", "OnDelete"), "el tipo de actualización")
+    if kind == "DaemonSet":
+        enum_check(out, ("spec", "updateStrategy", "type"), get(spec, "updateStrategy", "type"),
+                   ("RollingUpdate", "OnDelete"), "el tipo de actualización", "DS-1")
+    if kind == "ReplicationController":
+        sel = spec.get("selector")
+        labels = get(spec, "template", "metadata", "labels")
+        if isinstance(sel, dict) and sel and isinstance(labels, dict):
+            if not selector_from_set(sel).matches(labels):
+                add(out, ("spec", "selector"), "el «selector» no coincide con las etiquetas de la plantilla "
+                    "(«spec.template.metadata.labels»): el controlador no reconocería sus propios Pods", "RS-1")
+        _restart_policy(get(spec, "template", "spec"), ("spec", "template", "spec"), ("Always",), kind, "RS-1", out)
+        _template_labels(spec, ("spec",), out)
+    if kind == "Job":
+        _job(spec, ("spec",), out)
+    if kind == "CronJob":
+        _cronjob(spec, out)
+
+
+def _template_labels(spec: dict, path: tuple, out: list) -> None:
+    labels = get(spec, "template", "metadata", "labels")
+    if isinstance(labels, dict):
+        check_labels(labels, path + ("template", "metadata", "labels"), out)
+
+
+def _check_selector(spec: dict, kind: str, out: list) -> None:
+    path = ("spec", "selector")
+    sel = spec.get("selector")
+    labels = get(spec, "template", "metadata", "labels")
+    if "selector" not in spec or sel is None:
+        add(out, path, f"falta «selector»: en apps/v1 un {kind} debe indicar qué Pods gestiona, normalmente "
+                       "«selector: {matchLabels: ...}» con las mismas etiquetas que «spec.template.metadata.labels»",
+            "RS-1")
+        return
+    if not isinstance(sel, dict):
+        return
+    if not (sel.get("matchLabels") or sel.get("matchExpressions")):
+        add(out, path, "el «selector» está vacío: debe tener «matchLabels» o «matchExpressions» (un selector "
+                       "vacío seleccionaría todos los Pods)", "RS-1")
+        return
+    check_labels(as_dict(sel.get("matchLabels")), path + ("matchLabels",), out)
+    _check_expressions(as_list(sel.get("matchExpressions")), path + ("matchExpressions",), out, "RS-1")
+    try:
+        selector = label_selector_to_selector(sel)
+    except (SelectorError, TypeError):
+        return  # expression errors are reported above
+    if spec.get("template") is None:
+        return  # reported by the schema (required) or above
+    if not isinstance(labels, dict) or not labels:
+        add(out, ("spec", "template", "metadata", "labels"),
+            "la plantilla no tiene etiquetas: «spec.template.metadata.labels» debe incluir las del «selector» "
+            "para que el controlador reconozca sus Pods", "RS-1")
+        return
+    if not all(isinstance(v, str) for v in labels.values()):
+        return  # the schema already reported the non-string values
+    if not selector.matches(labels):
+        missing = []
+        for k, v in as_dict(sel.get("matchLabels")).items():
+            if labels.get(k) != v:
+                missing.append(f"{k}: {v}" + (f" (en la plantilla: {k}: {labels[k]})" if k in labels else ""))
+        detail = f"; no coinciden: {', '.join(missing)}" if missing else ""
+        add(out, path, "el «selector» no coincide con las etiquetas de la plantilla («spec.template.metadata.labels»)"
+                       f"{detail}. Kubernetes lo rechaza: el controlador no reconocería los Pods que crea", "RS-1")
+
+
+def _check_expressions(exprs: list, path: tuple, out: list, rule: str, node: bool = False) -> None:
+    ops = ("In", "NotIn", "Exists", "DoesNotExist") + (("Gt", "Lt") if node else ())
+    for i, e in enumerate(exprs):
+        if not isinstance(e, dict):
+            continue
+        p = path + (i,)
+        op, values = e.get("operator"), e.get("values")
+        if not enum_check(out, p + ("operator",), op, ops, "el operador", rule):
+            continue
+        vals = values if isinstance(values, list) else []
+        if op in ("In", "NotIn") and not vals:
+            add(out, p + ("values",), f"con el operador {op} «values» debe tener al menos un valor", rule)
+        if op in ("Exists", "DoesNotExist") and vals:
+            add(out, p + ("values",), f"con el operador {op} no se indica «values» (debe ir vacío)", rule)
+        if op in ("Gt", "Lt"):
+            if len(vals) != 1 or not (isinstance(vals[0], str) and re.fullmatch(r"[+-]?\d+", vals[0])):
+                add(out, p + ("values",), f"con el operador {op} «values» debe tener exactamente un valor, "
+                                          "un número entero escrito como texto (p. ej. [\"3\"])", rule)
+
+
+def _restart_policy(pod_spec, path, allowed, kind, rule, out) -> None:
+    if not isinstance(pod_spec, dict):
+        return
+    rp = pod_spec.get("restartPolicy")
+    if rp is None:
+        if "Always" not in allowed:
+            add(out, path + ("restartPolicy",),
+                f"falta «restartPolicy» en la plantilla: por defecto sería Always, que un {kind} no admite; "
+                "escribe «restartPolicy: OnFailure» o «restartPolicy: Never»", rule)
+        return
+    if isinstance(rp, str) and rp not in allowed:
+        if rp in ("Always", "OnFailure", "Never"):
+            add(out, path + ("restartPolicy",),
+                f"un {kind} solo admite «restartPolicy: " + " o ".join(allowed) + f"» en la plantilla, no «{rp}»"
+                + (" (sus Pods deben seguir en marcha siempre)" if allowed == ("Always",) else
+                   " (un Job termina: sus Pods no se reinician para siempre)"), rule)
+        else:
+            enum_check(out, path + ("restartPolicy",), rp, allowed, "restartPolicy", rule)
+
+
+def _nonneg(spec: dict, fields, path, out) -> None:
+    for f in fields:
+        v = spec.get(f)
+        if is_int(v) and v < 0:
+            add(out, path + (f,), f"«{f}» no puede ser negativo ({v})")
+
+
+def _int_or_percent(v):
+    """(number, is_percent) or None for an IntOrString like 1 or "25%"."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v, False
+    if isinstance(v, str):
+        m = re.fullmatch(r"(\d+)%", v)
+        if m:
+            return int(m.group(1)), True
+    return None
+
+
+def _deployment_strategy(spec: dict, out: list) -> None:
+    strategy = as_dict(spec.get("strategy"))
+    path = ("spec", "strategy")
+    t = strategy.get("type")
+    enum_check(out, path + ("type",), t, ("RollingUpdate", "Recreate"), "el tipo de estrategia", "DEP-1")
+    ru = strategy.get("rollingUpdate")
+    if t == "Recreate" and ru is not None:
+        add(out, path + ("rollingUpdate",), "con «type: Recreate» no se puede indicar «rollingUpdate»", "DEP-1")
+        return
+    ru = as_dict(ru)
+    parsed = {}
+    for f in ("maxSurge", "maxUnavailable"):
+        if f in ru and ru[f] is not None:
+            p = _int_or_percent(ru[f])
+            if p is None:
+                add(out, path + ("rollingUpdate", f), f"«{f}» debe ser un número entero o un porcentaje como «25%», "
+                                                      f"no «{ru[f]}»", "DEP-2")
+                continue
+            if p[0] < 0:
+                add(out, path + ("rollingUpdate", f), f"«{f}» no puede ser negativo", "DEP-2")
+            if f == "maxUnavailable" and p[1] and p[0] > 100:
+                add(out, path + ("rollingUpdate", f), "«maxUnavailable» no puede pasar del 100%", "DEP-2")
+            parsed[f] = p
+    if parsed.get("maxSurge", (1,))[0] == 0 and parsed.get("maxUnavailable", (1,))[0] == 0:
+        add(out, path + ("rollingUpdate", "maxUnavailable"),
+            "«maxSurge» y «maxUnavailable» no pueden ser 0 a la vez: la actualización no podría avanzar", "DEP-2")
+    pds, mrs = spec.get("progressDeadlineSeconds"), spec.get("minReadySeconds")
+    if is_int(pds) and is_int(mrs) and pds <= mrs:
+        add(out, ("spec", "progressDeadlineSeconds"),
+            "«progressDeadlineSeconds» debe ser mayor que «minReadySeconds»", "DEP-1")
+
+
+def _job(spec: dict, path: tuple, out: list) -> None:
+    _restart_policy(get(spec, "template", "spec"), path + ("template", "spec"), ("OnFailure", "Never"), "Job",
+                    "JOB-1", out)
+    _nonneg(spec, ("parallelism", "completions", "backoffLimit", "activeDeadlineSeconds", "ttlSecondsAfterFinished"),
+            path, out)
+    enum_check(out, path + ("completionMode",), spec.get("completionMode"), ("NonIndexed", "Indexed"),
+               "completionMode", "JOB-1")
+    if spec.get("selector") is not None and spec.get("manualSelector") is not True:
+        add(out, path + ("selector",), "un Job genera su propio «selector»: quítalo (o indica «manualSelector: true» "
+                                       "si de verdad lo quieres fijar a mano)", "JOB-1")
+    _template_labels(spec, path, out)
+
+
+def _cronjob(spec: dict, out: list) -> None:
+    sched = spec.get("schedule")
+    if isinstance(sched, str):
+        err = cron_schedule_error(sched)
+        if err:
+            add(out, ("spec", "schedule"), err, "CJ-1")
+    enum_check(out, ("spec", "concurrencyPolicy"), spec.get("concurrencyPolicy"), ("Allow", "Forbid", "Replace"),
+               "concurrencyPolicy", "CJ-1")
+    _nonneg(spec, ("successfulJobsHistoryLimit", "failedJobsHistoryLimit", "startingDeadlineSeconds"), ("spec",), out)
+    job_spec = get(spec, "jobTemplate", "spec")
+    if isinstance(job_spec, dict):
+        _job(job_spec, ("spec", "jobTemplate", "spec"), out)
+
+
+_CRON_FIELD = re.compile(r"[0-9A-Za-z*?,/\-]+\Z")
+_CRON_RANGES = ((0, 59, "minuto"), (0, 23, "hora"), (1, 31, "día del mes"), (1, 12, "mes"), (0, 7, "día de la semana"))
+_NAMES = {3: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+          4: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]}
+
+
+def cron_schedule_error(sched: str) -> str | None:
+    """Spanish message when a CronJob schedule is not valid cron syntax (CJ-1), else None."""
+    s = sched.strip()
+    if not s:
+        return "«schedule» está vacío; p. ej. «*/5 * * * *» (cada 5 minutos)"
+    body = s
+    if s.startswith(("TZ=", "CRON_TZ=")):
+        return ("no se admite «TZ=» dentro de «schedule»: usa el campo «timeZone» (p. ej. «timeZone: Europe/Madrid»)")
+    if s.startswith("@"):
+        if s.lower() in _CRON_MACROS:
+            return None
+        if s.startswith("@every "):
+            dur = s[len("@every "):].strip()
+            if re.fullmatch(r"(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))*", dur):
+                return None
+            return f"«{dur}» no es una duración válida para @every (p. ej. «@every 5m» o «@every 1h30m»)"
+        return f"«{s}» no es una macro válida; las macros son @yearly, @monthly, @weekly, @daily y @hourly"
+    fields = body.split()
+    if len(fields) != 5:
+        return (f"«{s}» tiene {len(fields)} campos y un horario cron necesita 5: minuto hora día-del-mes mes "
+                "día-de-la-semana (p. ej. «0 3 * * *» = cada día a las 3:00)")
+    for i, f in enumerate(fields):
+        lo, hi, label = _CRON_RANGES[i]
+        if not _CRON_FIELD.match(f):
+            return f"el campo de {label} «{f}» tiene caracteres no válidos"
+        for part in f.split(","):
+            rng, _, step = part.partition("/")
+            if step and not step.isdigit():
+                return f"el paso «/{step}» del campo de {label} debe ser un número"
+            if step and int(step) == 0:
+                return f"el paso del campo de {label} no puede ser 0"
+            if rng in ("*", "?"):
+                continue
+            for bound in rng.split("-", 1):
+                if bound.isdigit():
+                    if not lo <= int(bound) <= hi:
+                        return f"el valor {bound} del campo de {label} está fuera de rango ({lo}-{hi})"
+                elif bound.lower() not in _NAMES.get(i, []):
+                    return f"«{bound}» no es válido en el campo de {label}"
+    return None

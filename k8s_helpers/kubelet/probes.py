@@ -1,0 +1,221 @@
+"""Startup, liveness and readiness probes as the kubelet's prober workers run them (PRB-1..3).
+
+**Timing (PRB-3, pkg/kubelet/prober/worker.go).** Each probe of each container
+has a worker whose ticker fires every ``periodSeconds`` from the moment the
+kubelet admitted the pod. A tick probes only when the container is running and
+has been running for at least ``initialDelaySeconds``; the first probe is
+therefore the first tick at or after ``startedAt + initialDelaySeconds``. Until
+the startup probe succeeds only it runs; then liveness and readiness run, each
+on its own ticker and independently of each other (readiness is not "after"
+liveness). When a container becomes started and is not ready yet, the kubelet
+triggers its readiness probe at once (``manualTriggerCh``), then on its ticks.
+The result changes only when consecutive results reach ``failureThreshold`` /
+``successThreshold``. Initial results: readiness Failure, liveness Success,
+startup Unknown; they reset with every new container.
+
+Consequence: the longest a container may take to start before the startup
+probe kills it is ``initialDelaySeconds + failureThreshold x periodSeconds``
+after the pod was admitted (the notes' 60 + 48 x 5 = 300 s).
+
+**Effects.** Startup or liveness failure -> ``Killing`` event
+("Container X failed liveness probe, will be restarted") and the container is
+stopped and then follows restartPolicy with the POD-8 back-off. Readiness
+failure restarts nothing: the container becomes not ready and the Pod condition
+Ready turns False. Every failed probe records a ``Warning Unhealthy`` event
+("Startup probe failed: ...", "Liveness probe failed: ...", "Readiness probe
+failed: ...").
+
+**App health in the simulator** is declared with annotations on the Pod (or on
+the pod template), so the same YAML is valid on a real cluster. Times are
+seconds since the container started; every probe handler (exec, httpGet,
+tcpSocket, grpc) is answered from them:
+
+- ``sim.k8s-course.io/startup-seconds: "N"``: every probe fails until N s,
+  then succeeds (the app takes N s to start; "connection refused" before).
+- ``sim.k8s-course.io/fail-after-seconds: "N"``: from N s on every probe fails
+  (the process keeps running but hangs: "context deadline exceeded").
+- ``sim.k8s-course.io/ready-after-seconds: "N"``: readiness probes fail until N s
+  (the app is alive but not ready to serve: HTTP 503).
+- ``sim.k8s-course.io/unready-after-seconds: "N"``: readiness probes fail from
+  N s on (e.g. maintenance mode); liveness keeps succeeding.
+- ``sim.k8s-course.io/stop-seconds: "N"``: seconds the process needs to exit
+  after SIGTERM (default 0 for servers; shell scripts run as PID 1 ignore
+  SIGTERM and are killed when the grace period ends).
+
+Put ``<container>.`` in front (``web.sim.k8s-course.io/startup-seconds``) to
+set a value for one container only. ``exec`` probes whose command the
+simulator can interpret (``cat /tmp/healthy``, ``test -f ...``, ``sh -c ...``)
+are also run against the container's files, as on a real node.
+"""
+from __future__ import annotations
+
+import math
+from array import array
+
+__all__ = ["ANNOTATION_PREFIX", "Health", "ProbeWorker", "evaluate", "STARTUP", "LIVENESS", "READINESS"]
+
+ANNOTATION_PREFIX = "sim.k8s-course.io/"
+STARTUP, LIVENESS, READINESS = "startup", "liveness", "readiness"
+PROBE_FIELDS = {STARTUP: "startupProbe", LIVENESS: "livenessProbe", READINESS: "readinessProbe"}
+_TITLES = {STARTUP: "Startup", LIVENESS: "Liveness", READINESS: "Readiness"}
+
+
+def _annotation(annotations: dict, container: str, key: str):
+    value = annotations.get(f"{container}.{ANNOTATION_PREFIX}{key}")
+    if value is None:
+        value = annotations.get(ANNOTATION_PREFIX + key)
+    if value is None:
+        return None
+    try:
+        f = float(str(value).strip().rstrip("s"))
+    except ValueError:
+        return None
+    return int(f) if f == int(f) else f
+
+
+class Health:
+    """A container's declared health over time (seconds since it started)."""
+
+    __slots__ = ("startup", "fail_after", "ready_after", "unready_after", "stop_seconds")
+
+    def __init__(self, annotations: dict | None, container: str):
+        a = annotations or {}
+        self.startup = _annotation(a, container, "startup-seconds") or 0
+        self.fail_after = _annotation(a, container, "fail-after-seconds")
+        self.ready_after = _annotation(a, container, "ready-after-seconds") or 0
+        self.unready_after = _annotation(a, container, "unready-after-seconds")
+        self.stop_seconds = _annotation(a, container, "stop-seconds")
+
+    def state(self, elapsed, probe_type: str) -> str:
+        """'ok', 'starting' (refused), 'hung' (timeout) or 'unready' (503)."""
+        if elapsed < self.startup:
+            return "starting"
+        if self.fail_after is not None and elapsed >= self.fail_after:
+            return "hung"
+        if probe_type == READINESS:
+            if elapsed < self.ready_after:
+                return "unready"
+            if self.unready_after is not None and elapsed >= self.unready_after:
+                return "unready"
+        return "ok"
+
+
+def _port(handler: dict, container: dict):
+    port = handler.get("port")
+    if isinstance(port, str) and not port.isdigit():
+        for p in container.get("ports") or []:
+            if p.get("name") == port:
+                return p.get("containerPort")
+    return port
+
+
+def _failure_message(spec: dict, container: dict, state: str, pod_ip: str) -> str:
+    ip = pod_ip or "10.244.0.1"
+    if "httpGet" in spec:
+        h = spec["httpGet"] or {}
+        host = h.get("host") or ip
+        url = f'{(h.get("scheme") or "HTTP").lower()}://{host}:{_port(h, container)}{h.get("path") or "/"}'
+        if state == "starting":
+            return f'Get "{url}": dial tcp {host}:{_port(h, container)}: connect: connection refused'
+        if state == "hung":
+            return f'Get "{url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)'
+        return "HTTP probe failed with statuscode: 503"
+    if "tcpSocket" in spec:
+        t = spec["tcpSocket"] or {}
+        host = t.get("host") or ip
+        if state == "hung":
+            return f"dial tcp {host}:{_port(t, container)}: i/o timeout"
+        return f"dial tcp {host}:{_port(t, container)}: connect: connection refused"
+    if "grpc" in spec:
+        g = spec["grpc"] or {}
+        if state == "unready":
+            return 'service unhealthy (responded with "NOT_SERVING")'
+        return f'timeout: failed to connect service "{ip}:{g.get("port")}" within {spec.get("timeoutSeconds", 1)}s'
+    cmd = " ".join(str(x) for x in ((spec.get("exec") or {}).get("command") or []))
+    if state == "hung":
+        return f'command "{cmd}" timed out'
+    return f'command "{cmd}" exited with code 1'
+
+
+def evaluate(probe_type: str, spec: dict, container: dict, elapsed, health: Health, pod_ip: str,
+             exec_runner=None):
+    """One probe execution (PRB-2): returns (success, message)."""
+    state = health.state(elapsed, probe_type)
+    if state == "ok" and exec_runner is not None and "exec" in spec:
+        result = exec_runner((spec.get("exec") or {}).get("command") or [])
+        if result is not None:
+            code, output = result
+            if code != 0:
+                return False, output.rstrip("\n")
+    if state == "ok":
+        return True, ""
+    return False, _failure_message(spec, container, state, pod_ip)
+
+
+class ProbeWorker:
+    """State of one probe worker (PRB-3). The pod worker schedules its ticks.
+
+    Every execution is kept compactly (time + result) for ``probe_results``."""
+
+    __slots__ = ("type", "spec", "period", "delay", "success_threshold", "failure_threshold",
+                 "timer", "last", "run", "result", "on_hold", "times", "results", "title")
+
+    def __init__(self, probe_type: str, spec: dict):
+        self.type = probe_type
+        self.spec = spec
+        self.title = _TITLES[probe_type]
+        self.period = max(1, int(spec.get("periodSeconds") or 10))
+        self.delay = max(0, int(spec.get("initialDelaySeconds") or 0))
+        self.success_threshold = max(1, int(spec.get("successThreshold") or 1))
+        self.failure_threshold = max(1, int(spec.get("failureThreshold") or 3))
+        self.timer = None
+        self.last = None
+        self.run = 0
+        self.result = None
+        self.on_hold = False
+        self.times = array("d")
+        self.results = bytearray()
+
+    def reset(self) -> None:
+        """A new container: initial result per PRB-3, counters cleared."""
+        self.result = {READINESS: "Failure", LIVENESS: "Success", STARTUP: "Unknown"}[self.type]
+        self.last = None
+        self.run = 0
+        self.on_hold = False
+        self.cancel()
+
+    def cancel(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def first_tick(self, anchor, earliest):
+        """First tick of this worker's ticker (anchored at ``anchor``) at or after ``earliest``."""
+        k = math.ceil((earliest - anchor) / self.period - 1e-9)
+        return anchor + max(0, k) * self.period
+
+    def next_tick(self, anchor, now):
+        """The tick after ``now``."""
+        k = math.floor((now - anchor) / self.period + 1e-9) + 1
+        return anchor + k * self.period
+
+    def record(self, time, success: bool):
+        """Count one result; returns the new result if the state flipped, else None."""
+        self.times.append(time)
+        self.results.append(1 if success else 0)
+        outcome = "Success" if success else "Failure"
+        if outcome == self.last:
+            self.run += 1
+        else:
+            self.last = outcome
+            self.run = 1
+        threshold = self.success_threshold if success else self.failure_threshold
+        if self.run < threshold:
+            return None
+        changed = outcome != self.result
+        self.result = outcome
+        if not success and self.type in (LIVENESS, STARTUP):
+            self.on_hold = True
+            self.run = 0
+            return outcome
+        return outcome if changed else None
