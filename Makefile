@@ -31,7 +31,8 @@ lab: venv
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$(uname)" != "Darwin" ]; then \
 	  echo "Sin pantalla: abre en tu navegador la URL que aparece abajo (http://127.0.0.1:$(PORT)/lab?token=...)"; \
 	  NOBROWSER=--no-browser; fi; \
-	$(BIN)/jupyter lab --notebook-dir=course --ServerApp.port=$(PORT) $$NOBROWSER
+	if [ "$$(id -u)" = 0 ]; then ROOT=--allow-root; fi; \
+	$(BIN)/jupyter lab --notebook-dir=course --ServerApp.port=$(PORT) $$NOBROWSER $$ROOT
 
 # Debian's chromium for the browser test; installed only when missing and we are root with apt.
 chromium:

@@ -1,0 +1,54 @@
+"""Pipeline case for chapter 02 (format: see the docstring of tests/test_pipeline.py)."""
+
+ASSIGNMENT = "02-pods-y-sidecars"
+NOTEBOOK = "02-pods-y-sidecars.ipynb"
+MAX_SCORE = 20.0  # ej1 3 + ej2 5 + ej3 5 + ej4 4 + ej5 3
+
+# emptyDir on the node's disk instead of RAM -> loses the 1-point "medium: Memory" item of ej2
+FILEBEAT_EN_DISCO = '''pod_filebeat_yaml = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: apache
+spec:
+  containers:
+  - name: apache
+    image: httpd:2.4
+    volumeMounts:
+    - name: logs
+      mountPath: /usr/local/apache2/logs
+  - name: filebeat
+    image: docker.elastic.co/beats/filebeat:8.15.0
+    volumeMounts:
+    - name: logs
+      mountPath: /fichero/a/leer
+  volumes:
+  - name: logs
+    emptyDir: {}
+"""
+'''
+
+# the notes' mistake: "an init container that never ends makes Kubernetes restart the pod"
+# -> fails the visible (None, 600) case (0.5) and the hidden (None, 3600) case (0.5) of ej4
+INIT_ETERNO_REINICIA = '''def estado_tras(duracion_init, segundos):
+    if duracion_init is None:
+        return ("Running", "CrashLoopBackOff")
+    if segundos < duracion_init:
+        return ("Pending", "Init:0/1")
+    return ("Running", "Running")
+'''
+
+WRONG_SUBMISSIONS = [
+    {
+        "student": "alumno_disco",
+        "edits": {"ch02_ej2": FILEBEAT_EN_DISCO},
+        "score": 19.0,
+        "feedback": ["Tu emptyDir va al disco del nodo", "Ejercicio 2: Apache con su sidecar Filebeat: 4 de 5"],
+    },
+    {
+        "student": "alumno_init_eterno",
+        "edits": {"ch02_ej4": INIT_ETERNO_REINICIA},
+        "score": 19.0,
+        "feedback": ["se queda en Pending", "Ejercicio 4: fase y STATUS de un pod con init container: 3 de 4"],
+    },
+]
