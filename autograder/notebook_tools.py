@@ -58,8 +58,9 @@ def write(nb: dict, path: str | Path) -> None:
 
 
 def comparable(nb: dict) -> list[dict[str, Any]]:
-    """What the sync test compares: type, source and nbgrader metadata of every cell."""
-    return [{"cell_type": c.get("cell_type"), "source": source_text(c), "nbgrader": nbgrader_meta(c)}
+    """What the sync test compares: type, source, tags and nbgrader metadata of every cell."""
+    return [{"cell_type": c.get("cell_type"), "source": source_text(c), "nbgrader": nbgrader_meta(c),
+             "tags": sorted(c.get("metadata", {}).get("tags", []))}
             for c in nb.get("cells", [])]
 
 

@@ -64,11 +64,27 @@ def generate(assignment: str, dest: Path, repo: Path = REPO, timeout: float = 60
                 target.mkdir(parents=True, exist_ok=True)
             elif path.suffix == ".ipynb":
                 target.parent.mkdir(parents=True, exist_ok=True)
-                nbt.write(nbt.stripped(nbt.load(path)), target)
+                nbt.write(tag_stubs(nbt.stripped(nbt.load(path))), target)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
     return dest
+
+
+def tag_stubs(nb: dict) -> dict:
+    """Tag the released answer stubs ``raises-exception``.
+
+    A stub raises NotImplementedError until the student answers; with the tag, JupyterLab's
+    "Run All" goes on past it (the kernel does not abort the queue), so a student who runs the
+    whole notebook still reaches the widgets and the feedback cells below.
+    """
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and nbt.nbgrader_meta(cell).get("solution") \
+                and "NotImplementedError" in nbt.source_text(cell):
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            if "raises-exception" not in tags:
+                tags.append("raises-exception")
+    return nb
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stdout
-from pathlib import Path
 
 import pytest
 
@@ -17,27 +16,24 @@ from autograder.rubric import Rubric
 from autograder.selfcheck import comprobar, comprobar_todo
 from k8s_helpers.images import default_pull_policy, parse_image
 from k8s_helpers.registry import SimulatedRegistry
+from exercise_support import ExerciseNotebook
 
-ROOT = Path(__file__).resolve().parents[1]
-NB = "01-imagenes-y-tags/01-imagenes-y-tags.ipynb"
-SOURCE = nbt.load(ROOT / "source" / NB)
-COURSE = nbt.load(ROOT / "course" / NB)
-SRC_CELLS = nbt.cells_by_grade_id(SOURCE)
-REL_CELLS = nbt.cells_by_grade_id(COURSE)
+SRC = ExerciseNotebook.source("01-imagenes-y-tags")
+REL = ExerciseNotebook.released("01-imagenes-y-tags")
 IDS = sorted(ch01.EXERCISES)
 
 
-def run(answer_source: str, gid: str, cells=SRC_CELLS) -> Rubric:
+def run(answer_source: str, gid: str) -> Rubric:
     """Run an answer cell's source then the exercise's test cell (source version, with hidden data)."""
     ns: dict = {}
     nbt.exec_cell(answer_source, ns)
-    err = nbt.exec_cell(nbt.source_text(cells[gid + "_tests"]), ns)
+    err = nbt.exec_cell(SRC.cells[gid + "_tests"], ns)
     assert err is None, f"the test cell of {gid} raised {err!r}"
     return ns["_r"]
 
 
 def solution(gid: str) -> str:
-    return nbt.source_text(SRC_CELLS[gid])
+    return SRC.cells[gid]
 
 
 def replaced(gid: str, old: str, new: str) -> str:
@@ -77,7 +73,7 @@ def test_visible_checks_leave_room_for_hidden_ones(gid):
 @pytest.mark.parametrize("gid", IDS)
 def test_released_stub_gives_zero_without_raising(gid):
     ns: dict = {}
-    err = nbt.exec_cell(nbt.source_text(REL_CELLS[gid]), ns)
+    err = nbt.exec_cell(REL.cells[gid], ns)
     ex = ch01.EXERCISES[gid]
     if ex.kind == "function":  # the def runs; calling it raises
         assert err is None
@@ -86,7 +82,7 @@ def test_released_stub_gives_zero_without_raising(gid):
             fn(*["1.21.4"] * fn.__code__.co_argcount)
     else:
         assert isinstance(err, NotImplementedError)
-    r = run(nbt.source_text(REL_CELLS[gid]), gid)
+    r = run(REL.cells[gid], gid)
     assert r.score == 0
     assert r.max_score == ch01.EXERCISES[gid].points
     assert UNANSWERED_MESSAGE in str(r)
@@ -104,52 +100,43 @@ def test_missing_name_gives_zero(gid):
                                  lambda *a: None, {"nginx": ["x"]}, b"\xff"])
 def test_bad_answers_never_raise(gid, bad):
     ex = ch01.EXERCISES[gid]
-    r = ex.grade(bad, _hidden(gid))
+    r = ex.grade(bad, SRC.hidden(gid))
     assert isinstance(r, Rubric)
     assert 0 <= r.score < ex.points
     str(r)  # renders
 
 
-def _hidden(gid):
-    """The hidden data of the source test cell (exec of its hidden block)."""
-    src = nbt.source_text(SRC_CELLS[gid + "_tests"])
-    block = src.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
-    ns: dict = {}
-    exec(block, ns)
-    return ns["_ocultos"]
-
-
 def test_hidden_data_is_not_in_the_release():
     for gid in IDS:
-        released = nbt.source_text(REL_CELLS[gid + "_tests"])
+        released = REL.cells[gid + "_tests"]
         assert "HIDDEN" not in released and "_ocultos = None" in released
-        assert _hidden(gid)  # and the source has some
+        assert SRC.hidden(gid)  # and the source has some
 
 
 # --------------------------------------------------------------------------- expected answers are right
 
 
 def test_ej1_expected_values_agree_with_parse_image():
-    for ref, want in ch01.EJ1_VISIBLE + list(_hidden("ch01_ej1")):
+    for ref, want in ch01.EJ1_VISIBLE + list(SRC.hidden("ch01_ej1")):
         got = parse_image(ref)
         assert (got.registry, got.repository, got.effective_tag, got.digest) == \
             (want["registro"], want["repositorio"], want["tag"], want["digest"]), ref
 
 
 def test_ej2_expected_values_agree_with_default_pull_policy():
-    expected = dict(ch01.EJ2_VISIBLE) | dict(_hidden("ch01_ej2"))
+    expected = dict(ch01.EJ2_VISIBLE) | dict(SRC.hidden("ch01_ej2"))
     assert sorted(expected) == sorted(ch01.EJ2_IMAGES)
     for image, want in expected.items():
         assert default_pull_policy(image) == want, image
 
 
 def test_ej3_expected_values_agree_with_reference_solution():
-    for args, want in ch01.EJ3_VISIBLE + list(_hidden("ch01_ej3")):
+    for args, want in ch01.EJ3_VISIBLE + list(SRC.hidden("ch01_ej3")):
         assert ch01.solution_etiqueta_recomendada(*args) == want, args
 
 
 def test_ej4_expected_values_agree_with_simulated_registry():
-    for (tag, published), want in ch01.EJ4_VISIBLE + list(_hidden("ch01_ej4")):
+    for (tag, published), want in ch01.EJ4_VISIBLE + list(SRC.hidden("ch01_ej4")):
         reg = SimulatedRegistry("nginx", published)
         got = reg.resolve(tag)
         assert (str(got) if got else None) == want, (tag, published)
@@ -157,7 +144,7 @@ def test_ej4_expected_values_agree_with_simulated_registry():
 
 
 def test_ej6_every_question_is_graded_once():
-    keys = list(ch01.EJ6_VISIBLE) + [k for k, _ in _hidden("ch01_ej6")]
+    keys = list(ch01.EJ6_VISIBLE) + [k for k, _ in SRC.hidden("ch01_ej6")]
     assert sorted(keys) == sorted(ch01.EJ6_QUESTIONS)
 
 
@@ -197,7 +184,7 @@ def test_ej2_digest_with_latest_is_a_trap():
 def test_ej2_invalid_value_and_partial_template():
     ex = ch01.EXERCISES["ch01_ej2"]
     answer = {image: None for image in ch01.EJ2_IMAGES} | {"nginx": "siempre", "nginx:1.21": "ifnotpresent"}
-    r = ex.grade(answer, _hidden("ch01_ej2"))
+    r = ex.grade(answer, SRC.hidden("ch01_ej2"))
     assert r.score == 0.5  # lenient on case, strict on the value
     assert "'siempre' no es una política válida" in str(r)
 
@@ -241,7 +228,7 @@ def test_ej4_prefix_with_startswith():
     assert "no es el principio de '1.210.0'" in str(r)
 
 
-POD = nbt.source_text(SRC_CELLS["ch01_ej5"]).split("### BEGIN SOLUTION\n", 1)[1].split("### END SOLUTION", 1)[0]
+POD = SRC.cells["ch01_ej5"].split("### BEGIN SOLUTION\n", 1)[1].split("### END SOLUTION", 1)[0]
 
 
 @pytest.mark.parametrize("image, lost, phrase", [
@@ -286,14 +273,14 @@ def test_ej5_invalid_yaml_gets_manifest_feedback_and_no_crash():
 
 
 def test_ej5_template_unchanged_is_unanswered():
-    r = run(nbt.source_text(REL_CELLS["ch01_ej5"]), "ch01_ej5")
+    r = run(REL.cells["ch01_ej5"], "ch01_ej5")
     assert r.score == 0 and "Aún no has resuelto" in str(r)
-    r = ch01.EXERCISES["ch01_ej5"].grade(ch01.EJ5_TEMPLATE, _hidden("ch01_ej5"))
+    r = ch01.EXERCISES["ch01_ej5"].grade(ch01.EJ5_TEMPLATE, SRC.hidden("ch01_ej5"))
     assert r.score == 0 and "Aún no has resuelto" in str(r)
 
 
 def test_ej5_wrong_kind_of_answer():
-    r = ch01.EXERCISES["ch01_ej5"].grade({"kind": "Pod"}, _hidden("ch01_ej5"))
+    r = ch01.EXERCISES["ch01_ej5"].grade({"kind": "Pod"}, SRC.hidden("ch01_ej5"))
     assert r.score == 0 and "debe ser un str" in str(r)
 
 
@@ -308,7 +295,7 @@ def test_ej6_container_vs_volume():
 
 def test_ej6_strings_instead_of_booleans():
     ex = ch01.EXERCISES["ch01_ej6"]
-    r = ex.grade({k: "sí" for k in ch01.EJ6_QUESTIONS}, _hidden("ch01_ej6"))
+    r = ex.grade({k: "sí" for k in ch01.EJ6_QUESTIONS}, SRC.hidden("ch01_ej6"))
     assert r.score == 0 and "Responde con True o False" in str(r)
 
 
@@ -323,7 +310,7 @@ def test_student_function_that_recurses_or_raises():
         return loop(*a)
 
     for fn in (boom, loop):
-        r = ch01.EXERCISES["ch01_ej3"].grade(fn, _hidden("ch01_ej3"))
+        r = ch01.EXERCISES["ch01_ej3"].grade(fn, SRC.hidden("ch01_ej3"))
         assert r.score == 0
     assert "Tu función lanzó KeyError" in str(ch01.EXERCISES["ch01_ej3"].grade(boom))
     assert "RecursionError" in str(ch01.EXERCISES["ch01_ej3"].grade(loop))
@@ -345,7 +332,7 @@ def test_comprobar_prints_visible_feedback_only():
         assert comprobar("ch01_ej3", ns["etiqueta_recomendada"]) is None
     text = out.getvalue()
     assert "2 de 2 puntos" in text and "casos ocultos" in text
-    for args, _ in _hidden("ch01_ej3"):  # no hidden case is shown
+    for args, _ in SRC.hidden("ch01_ej3"):  # no hidden case is shown
         assert repr(args[1]) not in text
 
 

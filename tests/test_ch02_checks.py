@@ -3,101 +3,17 @@ Spanish feedback, unanswered exercises 0 without raising. Answers and hidden cas
 the source notebook itself, so the tests and the notebook cannot drift apart."""
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
-
 import pytest
 
-from autograder.exercises import UNANSWERED_MESSAGE, get_exercise, grade
 from autograder.exercises import ch02
+from exercise_support import ExerciseContract, ExerciseNotebook
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "source" / "02-pods-y-sidecars" / "02-pods-y-sidecars.ipynb"
-GRADE_IDS = sorted(ch02.EXERCISES)
-
-
-def _cells() -> dict[str, str]:
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    out = {}
-    for cell in nb["cells"]:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if gid:
-            out[gid] = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-    return out
+BOOK = ExerciseNotebook.source("02-pods-y-sidecars")
 
 
-CELLS = _cells()
-
-
-def solution_namespace(grade_id: str) -> dict:
-    ns: dict = {}
-    exec(CELLS[grade_id], ns)  # noqa: S102 - our own notebook
-    return ns
-
-
-def hidden(grade_id: str):
-    src = CELLS[grade_id + "_tests"]
-    block = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", src, re.S).group(1)
-    ns: dict = {}
-    exec(block, ns)  # noqa: S102
-    return ns["_ocultos"]
-
-
-def answer(grade_id: str, source: str):
-    ns: dict = {}
-    exec(source, ns)  # noqa: S102
-    return ns[get_exercise(grade_id).answer_name]
-
-
-def feedback(r) -> str:
-    return str(r)
-
-
-# --------------------------------------------------------------------------- all exercises
-
-
-def test_table_has_at_least_five_exercises_with_test_cells():
-    assert len(GRADE_IDS) >= 5
-    for gid in GRADE_IDS:
-        assert gid in CELLS and gid + "_tests" in CELLS, gid
-
-
-@pytest.mark.parametrize("gid", GRADE_IDS)
-def test_solution_gets_full_marks(gid):
-    ex = get_exercise(gid)
-    r = grade(gid, solution_namespace(gid), hidden(gid))
-    assert r.max_score == ex.points
-    assert r.score == ex.points, str(r)
-
-
-@pytest.mark.parametrize("gid", GRADE_IDS)
-def test_visible_only_scores_the_visible_points(gid):
-    ex = get_exercise(gid)
-    r = grade(gid, solution_namespace(gid), None)
-    assert r.score == r.max_score <= ex.points
-    if r.max_score < ex.points:
-        assert "casos ocultos" in str(r)
-
-
-@pytest.mark.parametrize("gid", GRADE_IDS)
-def test_unanswered_is_zero_without_raising(gid):
-    r = grade(gid, {}, hidden(gid))
-    assert r.score == 0 and UNANSWERED_MESSAGE in str(r)
-    ex = get_exercise(gid)
-    if ex.kind == "function":
-        def stub(*_args):
-            raise NotImplementedError()
-        r = grade(gid, {ex.answer_name: stub}, hidden(gid))
-        assert r.score == 0 and UNANSWERED_MESSAGE in str(r)
-
-
-@pytest.mark.parametrize("gid", GRADE_IDS)
-def test_garbage_answers_never_raise(gid):
-    ex = get_exercise(gid)
-    for garbage in (42, None, "", "kind: Pod\n  : : :", [1, 2], lambda *a: 1 / 0):
-        r = grade(gid, {ex.answer_name: garbage}, hidden(gid))
-        assert r.score < ex.points
+class TestContract(ExerciseContract):
+    chapter = ch02
+    book = BOOK
 
 
 # --------------------------------------------------------------------------- ej1
@@ -109,29 +25,28 @@ def test_ej1_reference_agrees_with_the_notes_examples():
 
 
 def test_ej1_scaling_alone_is_not_enough():
-    r = ch02.check_pods_necesarios(lambda req: 1 if req["escalan_juntos"] else 2, hidden("ch02_ej1"))
+    r = ch02.check_pods_necesarios(lambda req: 1 if req["escalan_juntos"] else 2, BOOK.hidden("ch02_ej1"))
     assert 0 < r.score < r.max_score
-    assert "¿pa' qué los juntas?" in feedback(r)
+    assert "¿pa' qué los juntas?" in str(r)
 
 
 def test_ej1_wrong_return_type():
-    r = ch02.check_pods_necesarios(lambda req: "1", hidden("ch02_ej1"))
-    assert r.score == 0 and "Devuelve el número 1 o el número 2" in feedback(r)
+    r = ch02.check_pods_necesarios(lambda req: "1", BOOK.hidden("ch02_ej1"))
+    assert r.score == 0 and "Devuelve el número 1 o el número 2" in str(r)
 
 
 # --------------------------------------------------------------------------- ej2
 
-FILEBEAT_OK = answer("ch02_ej2", CELLS["ch02_ej2"])
+FILEBEAT_OK = BOOK.solution("ch02_ej2")
 
 
 def test_ej2_disk_emptydir_loses_the_memory_item():
     text = FILEBEAT_OK.replace("      medium: Memory\n", "")
     r = ch02.check_pod_filebeat(text)
-    assert r.score == 4 and "Tu emptyDir va al disco del nodo" in feedback(r)
+    assert r.score == 4 and "Tu emptyDir va al disco del nodo" in str(r)
 
 
-def test_ej2_native_sidecar_is_accepted():
-    text = """
+NATIVE_SIDECAR = """
 apiVersion: v1
 kind: Pod
 metadata:
@@ -152,34 +67,19 @@ spec:
   - name: logs
     emptyDir: {medium: Memory, sizeLimit: 100Ki}
 """
-    r = ch02.check_pod_filebeat(text)
+
+
+def test_ej2_native_sidecar_is_accepted():
+    r = ch02.check_pod_filebeat(NATIVE_SIDECAR)
     assert r.score == 5, str(r)
-    assert "sidecar nativo" in feedback(r)
+    assert "sidecar nativo" in str(r)
 
 
 def test_ej2_plain_init_filebeat_blocks_the_pod():
-    text = """
-apiVersion: v1
-kind: Pod
-metadata:
-  name: apache
-spec:
-  initContainers:
-  - name: filebeat
-    image: docker.elastic.co/beats/filebeat:8.15.0
-    volumeMounts:
-    - {name: logs, mountPath: /fichero/a/leer}
-  containers:
-  - name: apache
-    image: httpd:2.4
-    volumeMounts:
-    - {name: logs, mountPath: /usr/local/apache2/logs}
-  volumes:
-  - name: logs
-    emptyDir: {medium: Memory}
-"""
+    text = NATIVE_SIDECAR.replace("    restartPolicy: Always\n", "").replace(", sizeLimit: 100Ki", "")
+    assert "restartPolicy" not in text and "sizeLimit" not in text
     r = ch02.check_pod_filebeat(text)
-    fb = feedback(r)
+    fb = str(r)
     assert 0 < r.score < 5
     assert "Init:0/1" in fb
     # the behavioural item really saw the pod stuck initialising
@@ -189,8 +89,8 @@ spec:
 
 def test_ej2_size_limit_is_advice_not_points():
     r = ch02.check_pod_filebeat(FILEBEAT_OK.replace("      sizeLimit: 100Ki\n", ""))
-    assert r.score == 5 and "Consejo: ponle `sizeLimit`" in feedback(r)
-    assert "Consejo" not in feedback(ch02.check_pod_filebeat(FILEBEAT_OK))
+    assert r.score == 5 and "Consejo: ponle `sizeLimit`" in str(r)
+    assert "Consejo" not in str(ch02.check_pod_filebeat(FILEBEAT_OK))
 
 
 def test_ej2_only_apache_mounts_the_volume():
@@ -199,7 +99,7 @@ def test_ej2_only_apache_mounts_the_volume():
       mountPath: /fichero/a/leer
 """, "")
     r = ch02.check_pod_filebeat(text)
-    assert r.score == 4 and "Los dos contenedores necesitan" in feedback(r)
+    assert r.score == 4 and "Los dos contenedores necesitan" in str(r)
 
 
 def test_ej2_invalid_manifest_reports_in_spanish():
@@ -210,7 +110,7 @@ def test_ej2_invalid_manifest_reports_in_spanish():
 
 # --------------------------------------------------------------------------- ej3
 
-INIT_OK = answer("ch02_ej3", CELLS["ch02_ej3"])
+INIT_OK = BOOK.solution("ch02_ej3")
 
 
 def test_ej3_script_in_containers():
@@ -233,7 +133,7 @@ spec:
 """
     r = ch02.check_pod_init(text)
     assert 0 < r.score < 5
-    assert "Un script que acaba va en `initContainers`" in feedback(r)
+    assert "Un script que acaba va en `initContainers`" in str(r)
     assert not r.items[-1].passed  # the simulated pod never settles: the script is restarted
 
 
@@ -243,21 +143,21 @@ def test_ej3_daemon_as_init_container():
                            "    image: nginx:1.27")
     assert text != INIT_OK
     r = ch02.check_pod_init(text)
-    assert "Init:0/1" in feedback(r)
+    assert "Init:0/1" in str(r)
     assert not r.items[-1].passed and "Init:0/1" in r.items[-1].detail
 
 
 def test_ej3_writes_outside_the_volume():
     text = INIT_OK.replace("> /datos/index.html", "> /tmp/index.html")
     r = ch02.check_pod_init(text)
-    assert r.score == 3.5 and "donde él monta" in feedback(r)
+    assert r.score == 3.5 and "donde él monta" in str(r)
     assert "no encuentra `/usr/share/nginx/html/index.html`" in r.items[-1].detail
 
 
 # --------------------------------------------------------------------------- ej4
 
 
-@pytest.mark.parametrize("duracion,segundos", ch02.EJ4_VISIBLE + [tuple(c) for c in hidden("ch02_ej4")] + [
+@pytest.mark.parametrize("duracion,segundos", ch02.EJ4_VISIBLE + [tuple(c) for c in BOOK.hidden("ch02_ej4")] + [
     (20, 30), (20, 90), (None, 30)])
 def test_ej4_reference_agrees_with_the_simulator(duracion, segundos):
     assert ch02.simulated_phase_status(duracion, segundos) == ch02.solution_estado_tras(duracion, segundos)
@@ -268,28 +168,28 @@ def test_ej4_notes_mistake_gets_partial_credit():
         if duracion_init is None:
             return ("Running", "CrashLoopBackOff")
         return ch02.solution_estado_tras(duracion_init, segundos)
-    r = ch02.check_estado_tras(estado_tras, hidden("ch02_ej4"))
+    r = ch02.check_estado_tras(estado_tras, BOOK.hidden("ch02_ej4"))
     assert r.score == 3
-    assert "se queda en Pending" in feedback(r)
+    assert "se queda en Pending" in str(r)
 
 
 def test_ej4_phase_instead_of_status_column():
     def estado_tras(duracion_init, segundos):
         fase, status = ch02.solution_estado_tras(duracion_init, segundos)
         return (fase, fase)
-    r = ch02.check_estado_tras(estado_tras, hidden("ch02_ej4"))
-    assert 0 < r.score < 4 and "La columna STATUS de kubectl no dice Pending" in feedback(r)
+    r = ch02.check_estado_tras(estado_tras, BOOK.hidden("ch02_ej4"))
+    assert 0 < r.score < 4 and "La columna STATUS de kubectl no dice Pending" in str(r)
 
 
 # --------------------------------------------------------------------------- ej5
 
 
-@pytest.mark.parametrize("duracion,segundos", ch02.EJ5_VISIBLE + [tuple(c) for c in hidden("ch02_ej5")] + [(5, 12), (10, 1000)])
+@pytest.mark.parametrize("duracion,segundos", ch02.EJ5_VISIBLE + [tuple(c) for c in BOOK.hidden("ch02_ej5")] + [(5, 12), (10, 1000)])
 def test_ej5_reference_agrees_with_the_simulator(duracion, segundos):
     assert ch02.simulated_restarts(duracion, segundos) == ch02.solution_reinicios_tras(duracion, segundos)
 
 
 def test_ej5_without_backoff_is_partial():
-    r = ch02.check_reinicios_tras(lambda d, s: int(s // max(d, 1)), hidden("ch02_ej5"))
+    r = ch02.check_reinicios_tras(lambda d, s: int(s // max(d, 1)), BOOK.hidden("ch02_ej5"))
     assert 0 < r.score < 3
-    assert "el primer reinicio es inmediato" in feedback(r)
+    assert "el primer reinicio es inmediato" in str(r)

@@ -3,101 +3,24 @@ Spanish feedback, unanswered exercises 0 without raising. Answers and hidden cas
 the source notebook itself."""
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
-
 import pytest
 import yaml
 
-from autograder.exercises import UNANSWERED_MESSAGE, get_exercise, grade
-from autograder.exercises import ch02, ch04
+from autograder.exercises import ch04
+from autograder.exercises._common import simulate, summary
+from exercise_support import ExerciseContract, ExerciseNotebook
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "source" / "04-sondas" / "04-sondas.ipynb"
-GRADE_IDS = sorted(ch04.EXERCISES)
-
-
-def _cells() -> dict[str, str]:
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    out = {}
-    for cell in nb["cells"]:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if gid:
-            out[gid] = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-    return out
+BOOK = ExerciseNotebook.source("04-sondas")
 
 
-CELLS = _cells()
-
-
-def solution_namespace(grade_id: str) -> dict:
-    ns: dict = {}
-    exec(CELLS[grade_id], ns)  # noqa: S102 - our own notebook
-    return ns
-
-
-def solution(grade_id: str):
-    return solution_namespace(grade_id)[get_exercise(grade_id).answer_name]
-
-
-def hidden(grade_id: str):
-    src = CELLS[grade_id + "_tests"]
-    block = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", src, re.S).group(1)
-    ns: dict = {}
-    exec(block, ns)  # noqa: S102
-    return ns["_ocultos"]
-
-
-# --------------------------------------------------------------------------- all exercises
-
-
-def test_table_has_at_least_five_exercises_with_test_cells():
-    assert len(GRADE_IDS) >= 5
-    for gid in GRADE_IDS:
-        assert gid in CELLS and gid + "_tests" in CELLS, gid
-
-
-@pytest.mark.parametrize("gid", GRADE_IDS)
-def test_solution_gets_full_marks(gid):
-    ex = get_exercise(gid)
-    r = grade(gid, solution_namespace(gid), hidden(gid))
-    assert r.max_score == ex.points
-    assert r.score == ex.points, str(r)
-
-
-@pytest.mark.parametrize("gid", GRADE_IDS)
-def test_visible_only_scores_the_visible_points(gid):
-    ex = get_exercise(gid)
-    r = grade(gid, solution_namespace(gid), None)
-    assert r.score == r.max_score <= ex.points
-    if r.max_score < ex.points:
-        assert "casos ocultos" in str(r)
-
-
-@pytest.mark.parametrize("gid", GRADE_IDS)
-def test_unanswered_is_zero_without_raising(gid):
-    r = grade(gid, {}, hidden(gid))
-    assert r.score == 0 and UNANSWERED_MESSAGE in str(r)
-    ex = get_exercise(gid)
-    if ex.kind == "function":
-        def stub(*_args):
-            raise NotImplementedError()
-        r = grade(gid, {ex.answer_name: stub}, hidden(gid))
-        assert r.score == 0 and UNANSWERED_MESSAGE in str(r)
-
-
-@pytest.mark.parametrize("gid", GRADE_IDS)
-def test_garbage_answers_never_raise(gid):
-    ex = get_exercise(gid)
-    for garbage in (42, None, "", "kind: Pod\n  : : :", [1, 2], {"a": 1}, lambda *a: 1 / 0):
-        r = grade(gid, {ex.answer_name: garbage}, hidden(gid))
-        assert r.score < ex.points
+class TestContract(ExerciseContract):
+    chapter = ch04
+    book = BOOK
 
 
 # --------------------------------------------------------------------------- ej1
 
-WEB_OK = solution("ch04_ej1")
+WEB_OK = BOOK.solution("ch04_ej1")
 
 
 def test_ej1_startup_budget_of_six_minutes():
@@ -141,23 +64,23 @@ def test_ej2_budget_matches_the_simulator():
         pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "annotations": {ch04.STARTUP: "100000"}},
                "spec": {"containers": [{"name": "web", "image": "nginx:1.27", "startupProbe": probe}]}}
         period = probe["periodSeconds"]
-        sim = ch02.simulate(pod, budget + period + 5, checkpoints=(budget - period - 1,))
-        assert ch02.summary(sim["at"][budget - period - 1])["restart_count"] == 0
-        assert ch02.summary(sim["pod"])["restart_count"] >= 1
+        sim = simulate(pod, budget + period + 5, checkpoints=(budget - period - 1,))
+        assert summary(sim["at"][budget - period - 1])["restart_count"] == 0
+        assert summary(sim["pod"])["restart_count"] >= 1
 
 
 def test_ej2_timeout_added():
     def presupuesto_arranque(sonda):
         return (sonda.get("initialDelaySeconds", 0) + sonda.get("failureThreshold", 3) * sonda.get("periodSeconds", 10)
                 + sonda.get("timeoutSeconds", 0))
-    r = ch04.check_presupuesto_arranque(presupuesto_arranque, hidden("ch04_ej2"))
+    r = ch04.check_presupuesto_arranque(presupuesto_arranque, BOOK.hidden("ch04_ej2"))
     assert 0 < r.score < 3 and "El timeout no se suma" in str(r)
 
 
 def test_ej2_no_defaults():
     def presupuesto_arranque(sonda):
         return sonda["initialDelaySeconds"] + sonda["failureThreshold"] * sonda["periodSeconds"]
-    r = ch04.check_presupuesto_arranque(presupuesto_arranque, hidden("ch04_ej2"))
+    r = ch04.check_presupuesto_arranque(presupuesto_arranque, BOOK.hidden("ch04_ej2"))
     assert 0 < r.score < 3 and "KeyError" in str(r)
 
 
@@ -166,8 +89,8 @@ def test_ej2_no_defaults():
 
 def test_ej3_broken_pod_really_crashloops():
     pod = yaml.safe_load(ch04.EJ3_BROKEN)
-    sim = ch02.simulate(pod, 300)
-    s = ch02.summary(sim["pod"])
+    sim = simulate(pod, 300)
+    s = summary(sim["pod"])
     assert s["restart_count"] >= 3 and s["ready_count"] == 0
 
 
@@ -185,14 +108,14 @@ def test_ej3_delayed_liveness_is_the_old_patch():
 
 
 def test_ej3_short_startup_budget():
-    doc = yaml.safe_load(solution("ch04_ej3"))
+    doc = yaml.safe_load(BOOK.solution("ch04_ej3"))
     doc["spec"]["containers"][0]["startupProbe"].update({"periodSeconds": 10, "failureThreshold": 6})
     r = ch04.check_arreglo_tomcat(yaml.safe_dump(doc))
     assert r.score == 3 and "Tu presupuesto de arranque es de 60 s" in str(r)
 
 
 def test_ej3_removing_the_liveness():
-    doc = yaml.safe_load(solution("ch04_ej3"))
+    doc = yaml.safe_load(BOOK.solution("ch04_ej3"))
     del doc["spec"]["containers"][0]["livenessProbe"]
     r = ch04.check_arreglo_tomcat(yaml.safe_dump(doc))
     assert r.score == 4 and "¡No quites la livenessProbe!" in str(r)
@@ -208,7 +131,7 @@ def test_ej3_annotations_cannot_cheat():
 # --------------------------------------------------------------------------- ej4
 
 
-@pytest.mark.parametrize("kind,kw", ch04.EJ4_VISIBLE + [tuple(c) for c in hidden("ch04_ej4")])
+@pytest.mark.parametrize("kind,kw", ch04.EJ4_VISIBLE + [tuple(c) for c in BOOK.hidden("ch04_ej4")])
 def test_ej4_reference_diagnoses_every_scenario(kind, kw):
     assert ch04.solution_diagnosticar(ch04.scenario_events(kind, **kw)) == kind
 
@@ -216,8 +139,8 @@ def test_ej4_reference_diagnoses_every_scenario(kind, kw):
 def test_ej4_scenarios_really_behave():
     restarts = {}
     for kind in ch04.DIAGNOSES:
-        sim = ch02.simulate(ch04.scenario_pod(kind), 240)
-        restarts[kind] = ch02.summary(sim["pod"])["restart_count"]
+        sim = simulate(ch04.scenario_pod(kind), 240)
+        restarts[kind] = summary(sim["pod"])["restart_count"]
     assert restarts["no_esta_lista"] == 0
     assert all(restarts[k] >= 1 for k in ("sonda_de_arranque", "sonda_de_vida", "proceso_termina"))
 
@@ -227,7 +150,7 @@ def test_ej4_any_unhealthy_means_liveness():
         if any(e.get("reason") == "Unhealthy" for e in eventos):
             return "sonda_de_vida"
         return "proceso_termina"
-    r = ch04.check_diagnosticar(diagnosticar, hidden("ch04_ej4"))
+    r = ch04.check_diagnosticar(diagnosticar, BOOK.hidden("ch04_ej4"))
     assert 0 < r.score < 4
     assert "failed startup probe" in str(r) and "Kubernetes NO reinicia nada" in str(r)
 
@@ -236,12 +159,12 @@ def test_ej4_any_unhealthy_means_liveness():
 
 
 def test_ej5_notes_mistake():
-    answers = dict(solution("ch04_ej5"), readiness_tras_liveness=True)
-    r = ch04.check_verdadero_falso(answers, hidden("ch04_ej5"))
+    answers = dict(BOOK.solution("ch04_ej5"), readiness_tras_liveness=True)
+    r = ch04.check_verdadero_falso(answers, BOOK.hidden("ch04_ej5"))
     assert r.score == 2.5 and "los apuntes lo cuentan mal" in str(r)
 
 
 def test_ej5_strings_are_not_booleans():
-    answers = {k: str(v) for k, v in solution("ch04_ej5").items()}
-    r = ch04.check_verdadero_falso(answers, hidden("ch04_ej5"))
+    answers = {k: str(v) for k, v in BOOK.solution("ch04_ej5").items()}
+    r = ch04.check_verdadero_falso(answers, BOOK.hidden("ch04_ej5"))
     assert r.score == 0 and "Responde con True o False" in str(r)

@@ -52,6 +52,9 @@ def test_course_notebooks_are_clean(assignment):
             assert "### BEGIN SOLUTION" not in text and "### BEGIN HIDDEN TESTS" not in text, path.name
             if cell["cell_type"] == "code":
                 assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
+            if nbt.nbgrader_meta(cell).get("solution") and "NotImplementedError" in text:
+                # so "Run All" goes past unanswered stubs (see autograder.release.tag_stubs)
+                assert "raises-exception" in cell["metadata"].get("tags", []), (path.name, cell.get("id"))
 
 
 def test_no_stale_assignments_in_course():

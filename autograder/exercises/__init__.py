@@ -38,6 +38,10 @@ Files
   missing, or a stub raising ``NotImplementedError``) gives 0 points and the Spanish message
   "Aún no has resuelto este ejercicio...", and any unexpected error in a checker becomes a
   0-point rubric instead of an exception.
+- What checkers of several chapters share lives in ``_common.py`` (one home per rule): YAML
+  and dict answers, the split of the points between visible and hidden cases, the "valid Pod"
+  item, running the student's pod in the simulated cluster. Chapter modules import it, never
+  each other.
 - Hidden DATA (extra cases) lives only in the notebook's ``### BEGIN HIDDEN TESTS`` block;
   the package holds the generic checker and the visible cases (students can read it).
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from autograder.exercises import Exercise, Unanswered, call_student
+from autograder.exercises import Exercise, call_student
+from autograder.exercises._common import (
+    dict_answer, dicts, fn_name, hidden_note, pod_parts, single_pod, true_false_items,
+    validate_manifest, visible_and_hidden, yaml_answer,
+)
 from autograder.rubric import Rubric
-
-
-
-def hidden_note(points: float) -> str:
-    unit = "punto" if points == 1 else "puntos"
-    return f"En la corrección final hay además casos ocultos que valen {points:g} {unit} más."
 
 # --------------------------------------------------------------------------- helpers
 
@@ -43,20 +41,6 @@ def _cases(r: Rubric, fn: Callable, cases: list, points_each: float, hint: Calla
             if extra:
                 detail += "\n" + extra
         r.item(f"{call} == {_show(expected)}", points_each, passed, detail)
-
-
-def fn_name(fn: Any) -> str:
-    return getattr(fn, "__name__", "tu_funcion")
-
-
-def _visible_then_hidden(r: Rubric, hidden: Any, hidden_points: float,
-                         run_hidden: Callable[[list], None]) -> Rubric:
-    cases = list(hidden) if hidden is not None else []
-    if cases:
-        run_hidden(cases)
-    else:
-        r.note(hidden_note(hidden_points))
-    return r
 
 
 def _version_key(v: str) -> tuple[int, ...]:
@@ -88,10 +72,8 @@ def _ej3_hint(args, expected, got) -> str:
 
 def check_etiqueta_recomendada(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 3: la etiqueta para producción")
-    _cases(r, answer, EJ3_VISIBLE, (EJ3_POINTS - EJ3_HIDDEN) / len(EJ3_VISIBLE), _ej3_hint)
-    return _visible_then_hidden(
-        r, hidden, EJ3_HIDDEN,
-        lambda cases: _cases(r, answer, cases, EJ3_HIDDEN / len(cases), _ej3_hint))
+    return visible_and_hidden(r, lambda cases, each: _cases(r, answer, cases, each, _ej3_hint),
+                              EJ3_VISIBLE, hidden, EJ3_POINTS, EJ3_HIDDEN)
 
 
 def solution_etiqueta_recomendada(version_validada: str, etiquetas: list[str]) -> str | None:
@@ -147,9 +129,8 @@ def _ej1_cases(r: Rubric, fn: Callable, cases: list, points_each: float) -> None
 
 def check_analizar_imagen(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 1: las partes de una referencia de imagen")
-    _ej1_cases(r, answer, EJ1_VISIBLE, (EJ1_POINTS - EJ1_HIDDEN) / len(EJ1_VISIBLE))
-    return _visible_then_hidden(r, hidden, EJ1_HIDDEN,
-                                lambda cases: _ej1_cases(r, answer, cases, EJ1_HIDDEN / len(cases)))
+    return visible_and_hidden(r, lambda cases, each: _ej1_cases(r, answer, cases, each),
+                              EJ1_VISIBLE, hidden, EJ1_POINTS, EJ1_HIDDEN)
 
 
 # --------------------------------------------------------------------------- ej5
@@ -217,28 +198,16 @@ def _ej5_tag_feedback(image: str) -> tuple[bool, str]:
     return False, f"El tag `{tag}` no es el que buscamos: el equipo validó la 1.21.4, así que `nginx:1.21`."
 
 
-def _validate_manifest(text: str):
-    """(ok, documents, feedback) using the validation helper's check_manifest."""
-    from autograder import check_manifest  # noqa: PLC0415 (lazy: keeps imports cheap)
-
-    report = check_manifest(text)
-    return bool(report.ok), list(getattr(report, "documents", []) or []), str(report)
-
-
 def check_pod_fijado(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 5: un Pod con la imagen bien fijada")
-    if not isinstance(answer, str):
-        r.item("`pod_yaml` es un texto con tu manifiesto YAML", EJ5_POINTS, False,
-               f"`pod_yaml` debe ser un str (entre triples comillas), no {type(answer).__name__}.")
+    text = yaml_answer(answer, r, "pod_yaml", EJ5_POINTS, template=EJ5_TEMPLATE)
+    if text is None:
         return r
-    if not answer.strip() or answer.split() == EJ5_TEMPLATE.split():
-        raise Unanswered()
-    ok, docs, feedback = _validate_manifest(answer)
+    ok, docs, feedback = validate_manifest(text)
     r.item("El manifiesto es válido para Kubernetes", 1, ok, "" if ok else feedback)
     unreadable = "No he podido leer tu YAML: arregla primero los errores de arriba." if not docs else ""
 
-    pods = [d for d in docs if isinstance(d, dict) and d.get("kind") == "Pod"]
-    pod = pods[0] if len(pods) == 1 else None
+    pod = single_pod(docs)
     meta = pod.get("metadata") if pod and isinstance(pod.get("metadata"), dict) else {}
     if pod and meta.get("name") != EJ5_POD_NAME:
         why = f"Tu Pod se llama {meta.get('name')!r}; debe llamarse `{EJ5_POD_NAME}`."
@@ -246,9 +215,7 @@ def check_pod_fijado(answer: Any, hidden: Any = None) -> Rubric:
         why = unreadable or f"Esperaba un solo documento `kind: Pod` con `metadata.name: {EJ5_POD_NAME}`."
     r.item(f"Es un único Pod llamado `{EJ5_POD_NAME}`", 0.5, bool(pod) and meta.get("name") == EJ5_POD_NAME, why)
 
-    spec = pod.get("spec") if pod and isinstance(pod.get("spec"), dict) else {}
-    containers = spec.get("containers") if isinstance(spec.get("containers"), list) else []
-    containers = [c for c in containers if isinstance(c, dict)]
+    _, containers, _, _ = pod_parts(pod)
     named = next((c for c in containers if c.get("name") == EJ5_CONTAINER), None)
     r.item(f"Hay un contenedor llamado `{EJ5_CONTAINER}`", 0.5, named is not None,
            unreadable or f"Llama al contenedor `name: {EJ5_CONTAINER}`. Tus contenedores: "
@@ -277,8 +244,7 @@ def check_pod_fijado(answer: Any, hidden: Any = None) -> Rubric:
            bool(pod) and all(labels.get(k) == v for k, v in want_labels.items()),
            unreadable or ("Revisa `metadata.labels`: el enunciado pide " +
                           ", ".join(f"`{k}: {v}`" for k, v in want_labels.items()) + "."))
-    ports = container.get("ports") if container and isinstance(container.get("ports"), list) else []
-    ports = [p for p in ports if isinstance(p, dict)]
+    ports = dicts(container.get("ports")) if container else []
     want_port = hidden.get("port")
     if any(str(p.get("containerPort")) == str(want_port) for p in ports):
         why = f"`containerPort` debe ser el número {want_port}, sin comillas."
@@ -333,16 +299,11 @@ def _ej2_items(r: Rubric, answer: dict, expected: dict, points_each: float) -> N
 
 def check_politicas(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 2: imagePullPolicy por defecto")
-    if not isinstance(answer, dict):
-        r.item("`politicas` es un diccionario imagen -> política", EJ2_POINTS, False,
-               f"`politicas` debe ser un dict, no {type(answer).__name__}.")
+    answer = dict_answer(answer, r, "politicas", "imagen -> política", EJ2_POINTS, blanks=("???", ""))
+    if answer is None:
         return r
-    if answer and all(v in (None, "???", "") for v in answer.values()):
-        raise Unanswered()
-    _ej2_items(r, answer, EJ2_VISIBLE, (EJ2_POINTS - EJ2_HIDDEN) / len(EJ2_VISIBLE))
-    return _visible_then_hidden(
-        r, hidden, EJ2_HIDDEN,
-        lambda cases: _ej2_items(r, answer, dict(cases), EJ2_HIDDEN / len(cases)))
+    return visible_and_hidden(r, lambda cases, each: _ej2_items(r, answer, dict(cases), each),
+                              EJ2_VISIBLE, hidden, EJ2_POINTS, EJ2_HIDDEN)
 
 
 # --------------------------------------------------------------------------- ej6
@@ -373,32 +334,15 @@ EJ6_WHY = {
 }
 
 
-def _ej6_items(r: Rubric, answer: dict, expected: dict, points_each: float) -> None:
-    for key, want in expected.items():
-        got = answer.get(key, "<falta>")
-        ok = isinstance(got, bool) and got == want
-        if got == "<falta>":
-            detail = f"Falta la clave {key!r}."
-        elif not isinstance(got, bool):
-            detail = f"Responde con True o False, no con {got!r}."
-        else:
-            detail = EJ6_WHY[key]
-        r.item(EJ6_QUESTIONS[key], points_each, ok,
-               "" if ok else detail)
-
-
 def check_sobrevive(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 6: ¿qué sobrevive?")
-    if not isinstance(answer, dict):
-        r.item("`sobrevive` es un diccionario pregunta -> True/False", EJ6_POINTS, False,
-               f"`sobrevive` debe ser un dict, no {type(answer).__name__}.")
+    answer = dict_answer(answer, r, "sobrevive", "pregunta -> True/False", EJ6_POINTS)
+    if answer is None:
         return r
-    if answer and all(v is None for v in answer.values()):
-        raise Unanswered()
-    _ej6_items(r, answer, EJ6_VISIBLE, (EJ6_POINTS - EJ6_HIDDEN) / len(EJ6_VISIBLE))
-    return _visible_then_hidden(
-        r, hidden, EJ6_HIDDEN,
-        lambda cases: _ej6_items(r, answer, dict(cases), EJ6_HIDDEN / len(cases)))
+    return visible_and_hidden(
+        r, lambda cases, each: true_false_items(r, answer, dict(cases), each, EJ6_WHY,
+                                                lambda key, _want: EJ6_QUESTIONS[key]),
+        EJ6_VISIBLE, hidden, EJ6_POINTS, EJ6_HIDDEN)
 
 
 # --------------------------------------------------------------------------- ej4
@@ -430,10 +374,8 @@ def _ej4_hint(args, expected, got) -> str:
 
 def check_resolver_etiqueta(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 4: ¿a qué versión apunta cada etiqueta?")
-    _cases(r, answer, EJ4_VISIBLE, (EJ4_POINTS - EJ4_HIDDEN) / len(EJ4_VISIBLE), _ej4_hint)
-    return _visible_then_hidden(
-        r, hidden, EJ4_HIDDEN,
-        lambda cases: _cases(r, answer, cases, EJ4_HIDDEN / len(cases), _ej4_hint))
+    return visible_and_hidden(r, lambda cases, each: _cases(r, answer, cases, each, _ej4_hint),
+                              EJ4_VISIBLE, hidden, EJ4_POINTS, EJ4_HIDDEN)
 
 
 def solution_resolver_etiqueta(etiqueta: str, publicadas: list[str]) -> str | None:

@@ -20,62 +20,14 @@ import copy
 import functools
 from typing import Any, Callable
 
-import yaml
-
-from autograder.exercises import Exercise, Unanswered, call_student
+from autograder.exercises import Exercise, call_student
+from autograder.exercises._common import (  # the 04-sondas notebook imports simulate from here
+    describe_outcome, dicts, fn_name, pod_parts, simulate, simulated_item, simulator_failed,
+    summary, valid_pod_item, visible_and_hidden, yaml_answer,
+)
 from autograder.rubric import Rubric
 
-# --------------------------------------------------------------------------- shared helpers
-# (chapter 04 imports these too)
-
-
-def hidden_note(points: float) -> str:
-    unit = "punto" if points == 1 else "puntos"
-    return f"En la corrección final hay además casos ocultos que valen {points:g} {unit} más."
-
-
-def fn_name(fn: Any) -> str:
-    return getattr(fn, "__name__", "tu_funcion")
-
-
-def validate_manifest(text: str) -> tuple[bool, list, str]:
-    """(ok, documents, Spanish report) from the validation helper's ``check_manifest``."""
-    try:
-        from autograder import check_manifest  # noqa: PLC0415 (lazy import)
-    except ImportError:  # pragma: no cover - only while the validation module is being built
-        try:
-            docs = [d for d in yaml.safe_load_all(text) if d is not None]
-        except yaml.YAMLError as exc:
-            return False, [], f"El YAML no se puede leer: {exc}"
-        return True, docs, ""
-    report = check_manifest(text)
-    return bool(report.ok), list(getattr(report, "documents", []) or []), str(report)
-
-
-def yaml_answer(answer: Any, r: Rubric, name: str, points: float) -> str | None:
-    """The student's YAML text, or None after recording a 0-point item (wrong type)."""
-    if not isinstance(answer, str):
-        r.item(f"`{name}` es un texto con tu manifiesto YAML", points, False,
-               f"`{name}` debe ser un str (entre triples comillas), no {type(answer).__name__}.")
-        return None
-    if not answer.strip():
-        raise Unanswered()
-    return answer
-
-
-def single_pod(docs: list) -> dict | None:
-    pods = [d for d in docs if isinstance(d, dict) and d.get("kind") == "Pod"]
-    return pods[0] if len(pods) == 1 else None
-
-
-def _dicts(value: Any) -> list[dict]:
-    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
-
-
-def pod_parts(pod: dict | None) -> tuple[dict, list[dict], list[dict], list[dict]]:
-    """(spec, containers, initContainers, volumes) of a pod dict, tolerant to garbage."""
-    spec = pod.get("spec") if pod and isinstance(pod.get("spec"), dict) else {}
-    return spec, _dicts(spec.get("containers")), _dicts(spec.get("initContainers")), _dicts(spec.get("volumes"))
+# --------------------------------------------------------------------------- pod helpers
 
 
 def image_name(container: dict) -> str:
@@ -85,7 +37,7 @@ def image_name(container: dict) -> str:
 
 def mounts(container: dict) -> dict[str, str]:
     """volume name -> mountPath of one container."""
-    return {m.get("name"): m.get("mountPath") for m in _dicts(container.get("volumeMounts"))}
+    return {m.get("name"): m.get("mountPath") for m in dicts(container.get("volumeMounts"))}
 
 
 def command_text(container: dict) -> str:
@@ -103,45 +55,6 @@ def is_sidecar(container: dict) -> bool:
     return container.get("restartPolicy") == "Always"
 
 
-# --------------------------------------------------------------------------- simulator
-
-
-def new_cluster():
-    """A small simulated cluster with one worker node (deterministic seed)."""
-    from k8s_helpers import Cluster  # noqa: PLC0415 (lazy: keeps imports cheap)
-
-    return Cluster.kind(workers=1)
-
-
-def simulate(pod: dict, seconds: float, checkpoints: tuple = ()) -> dict:
-    """Apply ``pod`` to a fresh simulated cluster, run ``seconds`` and report what happened.
-
-    Returns {"cluster", "pod" (final API dict), "at": {t: pod dict at t for t in checkpoints}}.
-    Raises whatever the simulator raises (the caller turns it into a failed item).
-    """
-    c = new_cluster()
-    c.apply([pod])
-    name = pod["metadata"]["name"]
-    namespace = pod["metadata"].get("namespace") or "default"
-    at = {}
-    elapsed = 0.0
-    for t in sorted(set(checkpoints)):
-        if t > elapsed:
-            c.run(seconds=t - elapsed)
-            elapsed = t
-        at[t] = c.get("pod", name, namespace=namespace)
-    if seconds > elapsed:
-        c.run(seconds=seconds - elapsed)
-    return {"cluster": c, "pod": c.get("pod", name, namespace=namespace), "at": at}
-
-
-def summary(pod: dict) -> dict:
-    """READY / STATUS / RESTARTS of a pod as `kubectl get pods` prints them (POD-9)."""
-    from k8s_helpers.kubectl.pods import pod_summary  # noqa: PLC0415
-
-    return pod_summary(pod)
-
-
 def container_statuses(pod: dict) -> dict[str, dict]:
     status = pod.get("status") or {}
     out = {}
@@ -149,27 +62,6 @@ def container_statuses(pod: dict) -> dict[str, dict]:
         for cs in status.get(key) or []:
             out[cs.get("name")] = cs
     return out
-
-
-def describe_outcome(pod: dict) -> str:
-    s = summary(pod)
-    phase = (pod.get("status") or {}).get("phase")
-    return f"Fase {phase}, READY {s['ready']}, STATUS {s['status']}, RESTARTS {s['restart_count']}."
-
-
-def simulated_item(r: Rubric, description: str, points: float, check: Callable[[], tuple[bool, str]]) -> bool:
-    """A behavioural item: ``check`` runs the simulation; a crash of the simulator is a failed item."""
-    try:
-        passed, detail = check()
-    except Exception as exc:  # the manifest may break the simulation: never crash the cell
-        from k8s_helpers.errors import ManifestError  # noqa: PLC0415
-
-        if isinstance(exc, ManifestError):
-            passed, detail = False, "El clúster simulado rechaza tu manifiesto:\n" + str(exc)
-        else:
-            passed, detail = False, (f"No he podido simular tu pod ({type(exc).__name__}: {exc}). "
-                                     "Revisa el manifiesto.")
-    return r.item(description, points, passed, detail)
 
 
 # --------------------------------------------------------------------------- ej1: ¿1 pod o 2?
@@ -224,13 +116,9 @@ def _ej1_cases(r: Rubric, fn: Callable, cases: list, points_each: float) -> None
 
 def check_pods_necesarios(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 1: ¿un pod o dos?")
-    _ej1_cases(r, answer, EJ1_VISIBLE, (EJ1_POINTS - EJ1_HIDDEN) / len(EJ1_VISIBLE))
-    if hidden:
-        cases = [(label, _req(**req)) for label, req in hidden]
-        _ej1_cases(r, answer, cases, EJ1_HIDDEN / len(cases))
-    else:
-        r.note(hidden_note(EJ1_HIDDEN))
-    return r
+    return visible_and_hidden(
+        r, lambda cases, each: _ej1_cases(r, answer, [(label, _req(**req)) for label, req in cases], each),
+        EJ1_VISIBLE, hidden, EJ1_POINTS, EJ1_HIDDEN)
 
 
 # --------------------------------------------------------------------------- ej2: sidecar Filebeat
@@ -249,10 +137,7 @@ def check_pod_filebeat(answer: Any, hidden: Any = None) -> Rubric:
     text = yaml_answer(answer, r, EJ2_NAME, EJ2_POINTS)
     if text is None:
         return r
-    ok, docs, feedback = validate_manifest(text)
-    r.item("El manifiesto es un Pod válido para Kubernetes", 1, ok and single_pod(docs) is not None,
-           feedback if not ok else "Esperaba un único documento `kind: Pod`.")
-    pod = single_pod(docs)
+    ok, pod = valid_pod_item(r, text)
     _, containers, inits, volumes = pod_parts(pod)
     apache = _find(containers, "httpd") or _find(containers, "apache")
     r.item("Hay un contenedor Apache (imagen `httpd`)", 0.5, apache is not None,
@@ -290,15 +175,13 @@ def check_pod_filebeat(answer: Any, hidden: Any = None) -> Rubric:
            "Apache escribe ahí sus logs y Filebeat los lee.")
 
     def behaviour() -> tuple[bool, str]:
-        if pod is None or not ok:
-            return False, "Primero el manifiesto tiene que ser un Pod válido."
         sim = simulate(pod, 60)
         s = summary(sim["pod"])
         phase = sim["pod"]["status"].get("phase")
         good = phase == "Running" and s["ready_count"] == s["total"] >= 2 and s["restart_count"] == 0
         return good, f"A los 60 s tu pod está así: {describe_outcome(sim['pod'])}"
     simulated_item(r, "En el clúster simulado el pod llega a Running con todos sus contenedores listos", 1,
-                   behaviour)
+                   behaviour, valid_pod=ok and pod is not None)
     if memory and not any(v["emptyDir"].get("sizeLimit") for v in memory):
         r.note("Consejo: ponle `sizeLimit` (por ejemplo `100Ki`) al emptyDir en memoria: esa RAM cuenta en el "
                "límite de memoria del contenedor que escribe.")
@@ -322,10 +205,7 @@ def check_pod_init(answer: Any, hidden: Any = None) -> Rubric:
     text = yaml_answer(answer, r, EJ3_NAME, EJ3_POINTS)
     if text is None:
         return r
-    ok, docs, feedback = validate_manifest(text)
-    pod = single_pod(docs)
-    r.item("El manifiesto es un Pod válido para Kubernetes", 1, ok and pod is not None,
-           feedback if not ok else "Esperaba un único documento `kind: Pod`.")
+    ok, pod = valid_pod_item(r, text)
     _, containers, inits, volumes = pod_parts(pod)
     nginx = _find(containers, "nginx")
     regular_inits = [c for c in inits if not is_sidecar(c)]
@@ -364,8 +244,6 @@ def check_pod_init(answer: Any, hidden: Any = None) -> Rubric:
            "\n".join(detail))
 
     def behaviour() -> tuple[bool, str]:
-        if pod is None or not ok:
-            return False, "Primero el manifiesto tiene que ser un Pod válido."
         # nginx is ready only if it sees the page: an exec probe reads the simulated files
         probed = copy.deepcopy(pod)
         for c in pod_parts(probed)[1]:
@@ -389,7 +267,7 @@ def check_pod_init(answer: Any, hidden: Any = None) -> Rubric:
             msg += f"\nnginx arranca, pero no encuentra `{NGINX_HTML}/index.html`: la portada no está en el volumen."
         return good, msg
     simulated_item(r, "En el clúster simulado el init container termina, después arranca nginx y encuentra "
-                      "la portada (`index.html`)", 1, behaviour)
+                      "la portada (`index.html`)", 1, behaviour, valid_pod=ok and pod is not None)
     return r
 
 
@@ -446,7 +324,7 @@ def _ej4_cases(r: Rubric, fn: Callable, cases: list, points_each: float) -> None
         try:
             expected = simulated_phase_status(duracion, segundos)
         except Exception as exc:  # pragma: no cover - simulator bug
-            r.item(call, points_each, False, f"El simulador ha fallado ({type(exc).__name__}). Avisa a tu profesor.")
+            r.item(call, points_each, False, simulator_failed(exc))
             continue
         pair = _norm_pair(got) if ok else None
         passed = pair is not None and pair[0].lower() == expected[0].lower() and pair[1].lower() == expected[1].lower()
@@ -463,12 +341,8 @@ def _ej4_cases(r: Rubric, fn: Callable, cases: list, points_each: float) -> None
 
 def check_estado_tras(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 4: fase y STATUS de un pod con init container")
-    _ej4_cases(r, answer, EJ4_VISIBLE, (EJ4_POINTS - EJ4_HIDDEN) / len(EJ4_VISIBLE))
-    if hidden:
-        _ej4_cases(r, answer, [tuple(c) for c in hidden], EJ4_HIDDEN / len(hidden))
-    else:
-        r.note(hidden_note(EJ4_HIDDEN))
-    return r
+    return visible_and_hidden(r, lambda cases, each: _ej4_cases(r, answer, cases, each),
+                              EJ4_VISIBLE, hidden, EJ4_POINTS, EJ4_HIDDEN)
 
 
 def solution_estado_tras(duracion_init: int | None, segundos: int) -> tuple[str, str]:
@@ -519,7 +393,7 @@ def _ej5_cases(r: Rubric, fn: Callable, cases: list, points_each: float) -> None
         try:
             expected = simulated_restarts(duracion, segundos)
         except Exception as exc:  # pragma: no cover - simulator bug
-            r.item(call, points_each, False, f"El simulador ha fallado ({type(exc).__name__}). Avisa a tu profesor.")
+            r.item(call, points_each, False, simulator_failed(exc))
             continue
         passed = ok and isinstance(got, int) and not isinstance(got, bool) and got == expected
         detail = err if not ok else f"Esperaba {expected} reinicios y tu función devolvió {got!r}."
@@ -532,12 +406,8 @@ def _ej5_cases(r: Rubric, fn: Callable, cases: list, points_each: float) -> None
 
 def check_reinicios_tras(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 5: un script en un contenedor (¡KUBERNETES SE VUELVE LOCO!)")
-    _ej5_cases(r, answer, EJ5_VISIBLE, (EJ5_POINTS - EJ5_HIDDEN) / len(EJ5_VISIBLE))
-    if hidden:
-        _ej5_cases(r, answer, [tuple(c) for c in hidden], EJ5_HIDDEN / len(hidden))
-    else:
-        r.note(hidden_note(EJ5_HIDDEN))
-    return r
+    return visible_and_hidden(r, lambda cases, each: _ej5_cases(r, answer, cases, each),
+                              EJ5_VISIBLE, hidden, EJ5_POINTS, EJ5_HIDDEN)
 
 
 # --------------------------------------------------------------------------- table

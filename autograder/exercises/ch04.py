@@ -17,10 +17,10 @@ import copy
 import functools
 from typing import Any, Callable
 
-from autograder.exercises import Exercise, Unanswered, call_student
-from autograder.exercises.ch02 import (
-    describe_outcome, fn_name, hidden_note, pod_parts, simulate, simulated_item,
-    single_pod, summary, validate_manifest, yaml_answer,
+from autograder.exercises import Exercise, call_student
+from autograder.exercises._common import (
+    describe_outcome, dict_answer, fn_name, pod_parts, simulate, simulated_item, simulator_failed,
+    summary, true_false_items, valid_pod_item, visible_and_hidden, yaml_answer,
 )
 from autograder.rubric import Rubric
 
@@ -106,10 +106,7 @@ def check_sondas_web(answer: Any, hidden: Any = None) -> Rubric:
     text = yaml_answer(answer, r, EJ1_NAME, EJ1_POINTS)
     if text is None:
         return r
-    ok, docs, feedback = validate_manifest(text)
-    pod = single_pod(docs)
-    r.item("El manifiesto es un Pod válido para Kubernetes", 1, ok and pod is not None,
-           feedback if not ok else "Esperaba un único documento `kind: Pod`.")
+    ok, pod = valid_pod_item(r, text)
     _, containers, _, _ = pod_parts(pod)
     web = next((c for c in containers if c.get("name") == EJ1_CONTAINER), None)
     if web is None and len(containers) == 1:
@@ -148,22 +145,18 @@ def check_sondas_web(answer: Any, hidden: Any = None) -> Rubric:
     passed, detail = check_loop(readiness, "readinessProbe", "/ready")
     r.item("readinessProbe: `/ready` cada 5 s, 3 fallos seguidos", 1, passed, detail)
 
-    def valid_pod() -> bool:
-        return ok and pod is not None
+    valid = ok and pod is not None
 
     def slow_app() -> tuple[bool, str]:
-        if not valid_pod():
-            return False, "Primero el manifiesto tiene que ser un Pod válido."
         sim = simulate(with_app(pod, startup=200), 400)
         s = summary(sim["pod"])
         good = s["restart_count"] == 0 and s["ready_count"] == s["total"]
         return good, ("Una web que tarda 200 s en arrancar, a los 400 s: " + describe_outcome(sim["pod"])
                       + ("\nSe ha reiniciado: tu startupProbe no le da los 5 minutos." if s["restart_count"] else ""))
-    simulated_item(r, "Simulado: una web que tarda 200 s en arrancar llega a READY sin reinicios", 1, slow_app)
+    simulated_item(r, "Simulado: una web que tarda 200 s en arrancar llega a READY sin reinicios", 1, slow_app,
+                   valid_pod=valid)
 
     def never_app() -> tuple[bool, str]:
-        if not valid_pod():
-            return False, "Primero el manifiesto tiene que ser un Pod válido."
         sim = simulate(with_app(pod, startup=NEVER), 330, checkpoints=(280,))
         early = summary(sim["at"][280])["restart_count"]
         late = summary(sim["pod"])["restart_count"]
@@ -174,7 +167,8 @@ def check_sondas_web(answer: Any, hidden: Any = None) -> Rubric:
         elif not late:
             msg += "\nNo se reinicia a los 5 minutos: ¿falta la startupProbe o tiene demasiados intentos?"
         return good, msg
-    simulated_item(r, "Simulado: una web que no arranca nunca se reinicia al agotar los 5 minutos", 0.5, never_app)
+    simulated_item(r, "Simulado: una web que no arranca nunca se reinicia al agotar los 5 minutos", 0.5, never_app,
+                   valid_pod=valid)
     return r
 
 
@@ -217,12 +211,8 @@ def _ej2_cases(r: Rubric, fn: Callable, cases: list, points_each: float) -> None
 
 def check_presupuesto_arranque(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 2: ¿cuánto puede tardar en arrancar?")
-    _ej2_cases(r, answer, EJ2_VISIBLE, (EJ2_POINTS - EJ2_HIDDEN) / len(EJ2_VISIBLE))
-    if hidden:
-        _ej2_cases(r, answer, list(hidden), EJ2_HIDDEN / len(hidden))
-    else:
-        r.note(hidden_note(EJ2_HIDDEN))
-    return r
+    return visible_and_hidden(r, lambda cases, each: _ej2_cases(r, answer, cases, each),
+                              EJ2_VISIBLE, hidden, EJ2_POINTS, EJ2_HIDDEN)
 
 
 # --------------------------------------------------------------------------- ej3: arregla el Tomcat
@@ -258,10 +248,7 @@ def check_arreglo_tomcat(answer: Any, hidden: Any = None) -> Rubric:
     text = yaml_answer(answer, r, EJ3_NAME, EJ3_POINTS)
     if text is None:
         return r
-    ok, docs, feedback = validate_manifest(text)
-    pod = single_pod(docs)
-    r.item("El manifiesto es un Pod válido para Kubernetes", 1, ok and pod is not None,
-           feedback if not ok else "Esperaba un único documento `kind: Pod`.")
+    ok, pod = valid_pod_item(r, text)
     _, containers, _, _ = pod_parts(pod)
     tomcat = next((c for c in containers if c.get("name") == "tomcat"), containers[0] if containers else None)
     startup, liveness = probe_of(tomcat, "startupProbe"), probe_of(tomcat, "livenessProbe")
@@ -293,13 +280,12 @@ def check_arreglo_tomcat(answer: Any, hidden: Any = None) -> Rubric:
     r.item("La livenessProbe sigue ahí y sigue siendo rápida", 1, quick, detail)
 
     def behaviour() -> tuple[bool, str]:
-        if not ok or pod is None:
-            return False, "Primero el manifiesto tiene que ser un Pod válido."
         sim = simulate(with_app(pod, startup=EJ3_STARTUP), 600)
         s = summary(sim["pod"])
         good = s["restart_count"] == 0 and s["ready_count"] == s["total"]
         return good, "A los 10 minutos: " + describe_outcome(sim["pod"])
-    simulated_item(r, "Simulado: el Tomcat arranca sin reinicios y queda READY", 1, behaviour)
+    simulated_item(r, "Simulado: el Tomcat arranca sin reinicios y queda READY", 1, behaviour,
+                   valid_pod=ok and pod is not None)
     return r
 
 
@@ -400,7 +386,7 @@ def _ej4_cases(r: Rubric, fn: Callable, cases: list, points_each: float, label: 
         try:
             events = scenario_events(kind, **kw)
         except Exception as exc:  # pragma: no cover - simulator bug
-            r.item(call, points_each, False, f"El simulador ha fallado ({type(exc).__name__}). Avisa a tu profesor.")
+            r.item(call, points_each, False, simulator_failed(exc))
             continue
         ok, got, err = call_student(fn, events)
         passed = ok and got == kind
@@ -415,12 +401,9 @@ def _ej4_cases(r: Rubric, fn: Callable, cases: list, points_each: float, label: 
 
 def check_diagnosticar(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 4: diagnostica el pod por sus eventos")
-    _ej4_cases(r, answer, EJ4_VISIBLE, (EJ4_POINTS - EJ4_HIDDEN) / len(EJ4_VISIBLE), "caso")
-    if hidden:
-        _ej4_cases(r, answer, [tuple(c) for c in hidden], EJ4_HIDDEN / len(hidden), "caso oculto")
-    else:
-        r.note(hidden_note(EJ4_HIDDEN))
-    return r
+    return visible_and_hidden(r, lambda cases, each: _ej4_cases(r, answer, cases, each, "caso"),
+                              EJ4_VISIBLE, hidden, EJ4_POINTS, EJ4_HIDDEN,
+                              run_hidden=lambda cases, each: _ej4_cases(r, answer, cases, each, "caso oculto"))
 
 
 def _text(ev: dict) -> str:
@@ -465,34 +448,18 @@ EJ5_WHY = {
 }
 
 
-def _ej5_items(r: Rubric, answer: dict, expected: dict, points_each: float) -> None:
-    for key, want in expected.items():
-        got = answer.get(key, "<falta>")
-        passed = isinstance(got, bool) and got == want
-        if got == "<falta>":
-            detail = f"Falta la clave {key!r}."
-        elif not isinstance(got, bool):
-            detail = f"Responde con True o False, no con {got!r}."
-        else:
-            detail = EJ5_WHY[key]
-        r.item(f"«{EJ5_STATEMENTS[key]}» es {'VERDADERO' if want else 'FALSO'}", points_each, passed,
-               "" if passed else detail)
+def _statement(key: str, want: bool) -> str:
+    return f"«{EJ5_STATEMENTS[key]}» es {'VERDADERO' if want else 'FALSO'}"
 
 
 def check_verdadero_falso(answer: Any, hidden: Any = None) -> Rubric:
     r = Rubric("Ejercicio 5: verdadero o falso sobre las sondas")
-    if not isinstance(answer, dict):
-        r.item("`afirmaciones` es un diccionario clave -> True/False", EJ5_POINTS, False,
-               f"`afirmaciones` debe ser un dict, no {type(answer).__name__}.")
+    answer = dict_answer(answer, r, "afirmaciones", "clave -> True/False", EJ5_POINTS)
+    if answer is None:
         return r
-    if answer and all(v is None for v in answer.values()):
-        raise Unanswered()
-    _ej5_items(r, answer, EJ5_VISIBLE, (EJ5_POINTS - EJ5_HIDDEN) / len(EJ5_VISIBLE))
-    if hidden:
-        _ej5_items(r, answer, dict(hidden), EJ5_HIDDEN / len(hidden))
-    else:
-        r.note(hidden_note(EJ5_HIDDEN))
-    return r
+    return visible_and_hidden(
+        r, lambda cases, each: true_false_items(r, answer, dict(cases), each, EJ5_WHY, _statement),
+        EJ5_VISIBLE, hidden, EJ5_POINTS, EJ5_HIDDEN)
 
 
 # --------------------------------------------------------------------------- table
