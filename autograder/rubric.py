@@ -67,10 +67,10 @@ class Rubric:
         return [i for i in self.items if not i.passed]
 
     def __str__(self) -> str:
-        lines = [f"{self.title}: {_fmt(self.score)} de {_fmt(self.max_score)} puntos"]
+        lines = [f"{self.title}: {fmt_number(self.score)} de {points(self.max_score)}"]
         for i in self.items:
             mark = PASS_MARK if i.passed else FAIL_MARK
-            lines.append(f"  {mark} {i.description} ({_fmt(i.earned)}/{_fmt(i.points)})")
+            lines.append(f"  {mark} {i.description} ({fmt_number(i.earned)}/{fmt_number(i.points)})")
             if i.detail and not i.passed:
                 lines.extend("      " + d for d in i.detail.splitlines())
         for n in self.notes:
@@ -92,5 +92,11 @@ class Rubric:
         }
 
 
-def _fmt(x: float) -> str:
-    return f"{x:g}"
+def fmt_number(x: float) -> str:
+    """A number as Spanish writes it: decimal comma, no trailing zeros (2,5; 0,25; 3)."""
+    return f"{x:g}".replace(".", ",")
+
+
+def points(x: float) -> str:
+    """'1 punto', '2,5 puntos'."""
+    return f"{fmt_number(x)} {'punto' if x == 1 else 'puntos'}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from autograder.exercises import MISSING, exercises, get_exercise
-from autograder.rubric import Rubric
+from autograder.rubric import Rubric, fmt_number, points
 
 
 def comprobar(ejercicio: str, respuesta: Any = MISSING, mostrar: bool = True) -> Rubric | None:
@@ -51,6 +51,6 @@ def comprobar_todo(espacio: Mapping[str, Any], capitulo: str, mostrar: bool = Tr
     for r in rubrics:
         print(r)
         print()
-    print(f"Total (solo pruebas visibles): {got:g} de {top:g} puntos. "
+    print(f"Total (solo pruebas visibles): {fmt_number(got)} de {points(top)}. "
           "Al corregir se añaden los casos ocultos.")
     return None

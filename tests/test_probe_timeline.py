@@ -17,7 +17,7 @@ def test_budget_of_the_notes_example():
     b = probe_budget(STARTUP)
     assert (b["first_probe_after"], b["failure_window"], b["worst_case_seconds"]) == (60, 240, 300)
     assert b["summary"] == (
-        "La sonda de arranque hace su primera prueba 60 s después de arrancar el contenedor y repite cada 5 s; "
+        "La startupProbe hace su primera prueba 60 s después de arrancar el contenedor y repite cada 5 s; "
         "tolera 48 fallos seguidos, así que el contenedor tiene hasta 60 + 48 × 5 = 300 s (5 min) para "
         "arrancar antes de que el kubelet lo reinicie.")
     # PRB-1 defaults when fields are missing
@@ -112,5 +112,5 @@ def test_widget_lists_every_probe_budget_in_spanish():
     budgets = html[html.index('class="k8s-probe-budgets"'):]
     assert re.findall(r'data-probe="(\w+)"', budgets) == ["startup", "liveness", "readiness"]
     assert "tiene hasta 60 + 48 × 5 = 300 s (5 min) para arrancar" in budgets
-    assert ("La sonda de vida prueba cada 5 s; tras 3 fallos seguidos (3 × 5 = 15 s) el kubelet reinicia el "
+    assert ("La livenessProbe prueba cada 5 s; tras 3 fallos seguidos (3 × 5 = 15 s) el kubelet reinicia el "
             "contenedor.") in budgets

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from autograder.exercises import Unanswered
-from autograder.rubric import Rubric
+from autograder.rubric import Rubric, points as fmt_points
 
 NOT_A_VALID_POD = "Primero el manifiesto tiene que ser un Pod válido."
 
@@ -20,8 +20,7 @@ NOT_A_VALID_POD = "Primero el manifiesto tiene que ser un Pod válido."
 
 
 def hidden_note(points: float) -> str:
-    unit = "punto" if points == 1 else "puntos"
-    return f"En la corrección final hay además casos ocultos que valen {points:g} {unit} más."
+    return f"En la corrección final hay además casos ocultos que valen {fmt_points(points)} más."
 
 
 def fn_name(fn: Any) -> str:

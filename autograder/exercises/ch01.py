@@ -240,7 +240,7 @@ def check_pod_fijado(answer: Any, hidden: Any = None) -> Rubric:
         return r
     labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
     want_labels = dict(hidden.get("labels", {}))
-    r.item("Las etiquetas (labels) del Pod son las pedidas", EJ5_HIDDEN / 2,
+    r.item("Las labels del Pod (`metadata.labels`) son las pedidas", EJ5_HIDDEN / 2,
            bool(pod) and all(labels.get(k) == v for k, v in want_labels.items()),
            unreadable or ("Revisa `metadata.labels`: el enunciado pide " +
                           ", ".join(f"`{k}: {v}`" for k, v in want_labels.items()) + "."))

@@ -437,7 +437,7 @@ EJ5_STATEMENTS = {
 }
 EJ5_VISIBLE = {"startup_va_primero": True, "readiness_reinicia": False, "liveness_reinicia_contenedor": True}
 EJ5_WHY = {
-    "startup_va_primero": "Hasta que la startupProbe tiene éxito, solo se ejecuta ella (PRB-3).",
+    "startup_va_primero": "Hasta que la startupProbe tiene éxito, solo se ejecuta ella: la liveness y la readiness esperan.",
     "readiness_reinicia": "La readiness no reinicia nada: solo saca el pod del balanceo (READY 0/1).",
     "liveness_reinicia_contenedor": "Se reinicia el CONTENEDOR, en el mismo pod y el mismo nodo: sube RESTARTS.",
     "readiness_tras_liveness": ("¡Ojo, que esto los apuntes lo cuentan mal! Tras la startupProbe, liveness y "

@@ -73,17 +73,17 @@ def probe_budget(probe: dict | None, kind: str = "startup") -> dict:
     action = {"startup": "reinicia el contenedor", "liveness": "reinicia el contenedor",
               "readiness": "saca el pod del balanceo (Ready=False), sin reiniciarlo"}[kind]
     if kind == "startup":
-        summary = (f"La sonda de arranque hace su primera prueba {delay} s después de arrancar el "
+        summary = (f"La startupProbe hace su primera prueba {delay} s después de arrancar el "
                    f"contenedor y repite cada {period} s; tolera {failures} fallos seguidos, así que el contenedor "
                    f"tiene hasta {delay} + {failures} × {period} = {worst} s ({_fmt_seconds(worst)}) "
                    "para arrancar antes de que el kubelet lo reinicie.")
     elif kind == "liveness":
-        summary = (f"La sonda de vida prueba cada {_fmt_seconds(period)}; tras {failures} fallos seguidos "
+        summary = (f"La livenessProbe prueba cada {_fmt_seconds(period)}; tras {failures} fallos seguidos "
                    f"({failures} × {period} = {window} s) el kubelet reinicia el contenedor.")
     else:
-        summary = (f"La sonda de preparación prueba cada {_fmt_seconds(period)}; tras {failures} fallos "
-                   f"seguidos ({window} s) el pod sale del balanceo, y vuelve tras {successes} "
-                   f"acierto{'s' if successes != 1 else ''}.")
+        summary = (f"La readinessProbe prueba cada {_fmt_seconds(period)}; tras {failures} fallos "
+                   f"seguidos ({window} s) el contenedor deja de estar listo y el pod sale del balanceo; "
+                   f"vuelve tras {successes} éxito{'s' if successes != 1 else ''}.")
     return {"kind": kind, "initial_delay": delay, "period": period, "timeout": int(p["timeoutSeconds"]),
             "success_threshold": successes, "failure_threshold": failures,
             "first_probe_after": delay, "failure_window": window, "worst_case_seconds": worst,
@@ -356,8 +356,8 @@ def probe_timeline_svg(data: dict, width: int = 900) -> str:
         parts.append('<text x="4" y="20" font-size="13">Este pod no tiene contenedores que mostrar.</text>')
         y += 30
     legend = ('<g class="legend" font-size="11" fill="#374151" transform="translate(4,{y})">'
-              '<circle cx="6" cy="6" r="4" fill="#16a34a"/><text x="14" y="10">sonda correcta</text>'
-              '<circle cx="120" cy="6" r="4" fill="#dc2626"/><text x="128" y="10">sonda fallida</text>'
+              '<circle cx="6" cy="6" r="4" fill="#16a34a"/><text x="14" y="10">intento correcto</text>'
+              '<circle cx="120" cy="6" r="4" fill="#dc2626"/><text x="128" y="10">intento fallido</text>'
               '<rect x="230" y="1" width="14" height="10" fill="#86efac"/><text x="248" y="10">Ready</text>'
               '<line x1="310" x2="310" y1="0" y2="12" stroke="#2563eb" stroke-width="1.5"/>'
               '<text x="316" y="10">(re)inicio</text>'

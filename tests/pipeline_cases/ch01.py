@@ -35,13 +35,13 @@ WRONG_SUBMISSIONS = [
         "student": "alumno_latest",
         "edits": {"ch01_ej5": POD_LATEST},
         "score": 18.5,
-        "feedback": ["`nginx:latest` en producción, ¡NUNCA!", "Ejercicio 5: un Pod con la imagen bien fijada: 3.5 de 5"],
+        "feedback": ["`nginx:latest` en producción, ¡NUNCA!", "Ejercicio 5: un Pod con la imagen bien fijada: 3,5 de 5"],
     },
     {
         # versions compared as strings -> fails one visible (0.5) and one hidden (0.25) case of ej3
         "student": "alumno_texto",
         "edits": {"ch01_ej3": ETIQUETA_COMO_TEXTO},
         "score": 19.25,
-        "feedback": ["compara las versiones como números", "Ejercicio 3: la etiqueta para producción: 2.25 de 3"],
+        "feedback": ["compara las versiones como números", "Ejercicio 3: la etiqueta para producción: 2,25 de 3"],
     },
 ]

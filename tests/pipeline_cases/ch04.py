@@ -50,6 +50,6 @@ WRONG_SUBMISSIONS = [
         "student": "alumno_apuntes",
         "edits": {"ch04_ej5": READINESS_TRAS_LIVENESS},
         "score": 20.5,
-        "feedback": ["los apuntes lo cuentan mal", "Ejercicio 5: verdadero o falso sobre las sondas: 2.5 de 3"],
+        "feedback": ["los apuntes lo cuentan mal", "Ejercicio 5: verdadero o falso sobre las sondas: 2,5 de 3"],
     },
 ]

@@ -187,7 +187,7 @@ def _probe(probe: dict, kind: str, path: tuple, container: dict, out: list) -> N
             "solo readinessProbe admite otro valor", "PRB-1")
     if kind == "readinessProbe" and probe.get("terminationGracePeriodSeconds") is not None:
         add(out, path + ("terminationGracePeriodSeconds",),
-            "readinessProbe no admite «terminationGracePeriodSeconds» (una sonda de preparación no reinicia nada)",
+            "readinessProbe no admite «terminationGracePeriodSeconds» (una readinessProbe no reinicia nada)",
             "PRB-1")
     http = as_dict(probe.get("httpGet"))
     enum_check(out, path + ("httpGet", "scheme"), http.get("scheme"), ("HTTP", "HTTPS"), "scheme", "PRB-1")
