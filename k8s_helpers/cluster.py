@@ -59,6 +59,11 @@ EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
 KUBERNETES_VERSION = "v1.36.3"
 DEFAULT_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 _MUTABLE_POD_SPEC = ("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds")
+# Labels and annotations the kubelet keeps on its own Node object (it re-adds them):
+# re-applying a Node manifest neither removes them nor counts them as a change.
+_KUBELET_NODE_LABELS = ("beta.kubernetes.io/arch", "beta.kubernetes.io/os", "kubernetes.io/arch",
+                        "kubernetes.io/hostname", "kubernetes.io/os")
+_KUBELET_NODE_ANNOTATIONS = ("node.alpha.kubernetes.io/ttl", "volumes.kubernetes.io/controller-managed-attach-detach")
 
 
 def _manifest_error(message: str, kind: str | None = None, name: str | None = None, index: int = 0,
@@ -92,7 +97,7 @@ class Cluster:
         self._node_infos: dict = {}
         self._workers: dict = {}
         self._queue: list = []           # pods waiting for a scheduling attempt, in order
-        self._unschedulable: dict = {}   # key -> (time, message)
+        self._unschedulable: dict = {}   # key -> (time, message, rejected for resources)
         self._sched_timer = None
         self._framework = default_framework()
         self._node_count = 0
@@ -195,8 +200,10 @@ class Cluster:
 
         self._kubelets[name] = Kubelet(self, name, index, ip)
         self._node_infos[name] = NodeInfo(node, resource_list_milli(node["status"]["allocatable"]))
-        self._recorder.record({"kind": "Node", "name": name, "uid": name}, "Normal", "RegisteredNode",
-                              f"Node {name} event: Registered Node {name} in Controller", source="node-controller")
+        # node-lifecycle controller: RecordNodeEvent(node.Name, string(node.UID), ...)
+        self._recorder.record({"kind": "Node", "name": name, "uid": node["metadata"]["uid"]}, "Normal",
+                              "RegisteredNode", f"Node {name} event: Registered Node {name} in Controller",
+                              source="node-controller")
         # Pods bound with nodeName to this (until now missing) node, and unschedulable pods, try again.
         for key, pod in list(self._pending_bound_to(name)):
             self._bind(pod, name, by_scheduler=False)
@@ -301,7 +308,12 @@ class Cluster:
     def _plan_update(self, kind, existing, desired, index) -> str:
         """'unchanged', 'configured', or raise ManifestError (pods are mostly immutable)."""
         old_meta, new_meta = existing["metadata"], desired["metadata"]
-        same_meta = ((old_meta.get("labels") or {}) == (new_meta.get("labels") or {}) and
+        new_labels = new_meta.get("labels") or {}
+        if kind == "Namespace":
+            # The API server adds kubernetes.io/metadata.name and spec.finalizers itself:
+            # re-applying the same manifest is "unchanged", as with kubectl.
+            new_labels = {**new_labels, "kubernetes.io/metadata.name": new_meta.get("name")}
+        same_meta = ((old_meta.get("labels") or {}) == new_labels and
                      (old_meta.get("annotations") or {}) == (new_meta.get("annotations") or {}))
         if kind == "Pod":
             old_spec = copy.deepcopy(existing["spec"])
@@ -328,6 +340,19 @@ class Cluster:
                     f"\"{new_meta.get('name')}\")) y vuelve a crearlo, o usa un Deployment.",
                     kind, new_meta.get("name"), index, "spec")
             return "configured"
+        if kind == "Namespace":
+            return "unchanged" if same_meta else "configured"
+        if kind == "Node":
+            def user(d, auto):
+                return {k: v for k, v in (d or {}).items() if k not in auto}
+            same = (user(old_meta.get("labels"), _KUBELET_NODE_LABELS) ==
+                    user(new_labels, _KUBELET_NODE_LABELS) and
+                    user(old_meta.get("annotations"), _KUBELET_NODE_ANNOTATIONS) ==
+                    user(new_meta.get("annotations"), _KUBELET_NODE_ANNOTATIONS))
+            old_spec, new_spec = existing.get("spec") or {}, desired.get("spec") or {}
+            for f in ("taints", "unschedulable"):
+                same = same and (old_spec.get(f) or None) == (new_spec.get(f) or None)
+            return "unchanged" if same else "configured"
         old = {k: v for k, v in existing.items() if k not in ("metadata", "status")}
         new = {k: v for k, v in desired.items() if k not in ("metadata", "status")}
         return "unchanged" if (old == new and same_meta) else "configured"
@@ -368,6 +393,9 @@ class Cluster:
     def _update(self, existing: dict, desired: dict) -> None:
         kind = existing["kind"]
         meta = existing["metadata"]
+        if kind == "Node":
+            auto = ({k: v for k, v in (meta.get("labels") or {}).items() if k in _KUBELET_NODE_LABELS},
+                    {k: v for k, v in (meta.get("annotations") or {}).items() if k in _KUBELET_NODE_ANNOTATIONS})
         for f in ("labels", "annotations"):
             if desired["metadata"].get(f):
                 meta[f] = copy.deepcopy(desired["metadata"][f])
@@ -387,6 +415,9 @@ class Cluster:
                 if f in new_spec:
                     old_spec[f] = copy.deepcopy(new_spec[f])
         elif kind == "Node":
+            for field, kept in zip(("labels", "annotations"), auto):
+                if kept:
+                    meta[field] = {**kept, **(meta.get(field) or {})}
             spec = desired.get("spec") or {}
             for f in ("taints", "unschedulable"):
                 if spec.get(f):
@@ -395,7 +426,7 @@ class Cluster:
                     existing["spec"].pop(f, None)
             self._requeue_unschedulable()
         elif kind == "Namespace":
-            pass
+            meta.setdefault("labels", {})["kubernetes.io/metadata.name"] = meta["name"]
         else:
             for k, v in desired.items():
                 if k not in ("metadata", "status"):
@@ -442,9 +473,16 @@ class Cluster:
         if self._sched_timer is None:
             self._sched_timer = self.clock.at(self.now, self._schedule_pending)
 
-    def _requeue_unschedulable(self):
+    def _requeue_unschedulable(self, freed_resources: bool = False):
+        """Move unschedulable pods back to the scheduling queue after a cluster event.
+
+        A pod leaving a node only frees resources: like kube-scheduler's queueing hints
+        (NodeResourcesFit is the plugin interested in pod deletions), it requeues only
+        the pods some node rejected for resources; node changes requeue them all."""
         if self._unschedulable:
-            for key in list(self._unschedulable):
+            for key, entry in list(self._unschedulable.items()):
+                if freed_resources and not (len(entry) > 2 and entry[2]):
+                    continue
                 if key not in self._queue:
                     self._queue.append(key)
             self._kick_scheduler()
@@ -471,7 +509,8 @@ class Cluster:
                 self._bind(pod, node, by_scheduler=True)
                 continue
             message = fit_error_message(len(nodes), failures)
-            self._unschedulable[key] = (self.now, message)
+            resources = any(not st.unresolvable for st in failures.values())
+            self._unschedulable[key] = (self.now, message, resources)
             pod["status"]["conditions"] = [{"type": "PodScheduled", "status": "False", "lastProbeTime": None,
                                             "lastTransitionTime": self.timestamp(self.now),
                                             "reason": "Unschedulable", "message": message}]
@@ -505,27 +544,32 @@ class Cluster:
     @staticmethod
     def _kubelet_admission(pod, info, requests):
         """SCH-1: a pod bound with nodeName skips the scheduler, but the kubelet still
-        checks node affinity/selector, NoExecute taints and that the requests fit
-        (NoSchedule taints are not checked). Returns (reason, message) or None."""
+        admits it (pkg/kubelet/lifecycle/predicate.go generalFilter): first that the
+        requests fit (OutOfcpu, OutOfmemory, OutOfpods), then node affinity/selector,
+        then NoExecute taints (NoSchedule taints are not checked); the first failure
+        wins. Returns (reason, message) or None; the pod's status.message adds
+        "Pod was rejected: " (kubelet.go rejectPod)."""
         from .scheduler.plugins.node_affinity import REASON, pod_matches_node
         from .scheduler.plugins.taint_toleration import find_untolerated
 
+        alloc, used = info.allocatable, info.requested
+        if len(info.pods) + 1 > alloc.get("pods", 110000) // 1000:
+            n = alloc.get("pods", 110000) // 1000
+            return "OutOfpods", (f"Node didn't have enough resource: pods, requested: 1, used: {len(info.pods)}, "
+                                 f"capacity: {n}")
+        for r, v in requests.items():
+            if v > alloc.get(r, 0) - used.get(r, 0):
+                scale = 1 if r == "cpu" else 1000  # cpu in millicores, others in units
+                return (f"OutOf{r}", f"Node didn't have enough resource: {r}, "
+                        f"requested: {v // scale}, used: {used.get(r, 0) // scale}, "
+                        f"capacity: {alloc.get(r, 0) // scale}")
         if not pod_matches_node(pod["spec"], info.node["metadata"].get("labels") or {}):
             return "NodeAffinity", f"Predicate NodeAffinity failed: {REASON}"
         taint = find_untolerated(info.node["spec"].get("taints"), pod["spec"].get("tolerations"),
                                  effects=("NoExecute",))
         if taint is not None:
-            return ("TaintToleration", "Predicate TaintToleration failed: node(s) had untolerated taint "
-                    f"{{{taint.get('key')}: {taint.get('value') or ''}}}")
-        alloc, used = info.allocatable, info.requested
-        if len(info.pods) + 1 > alloc.get("pods", 110000) // 1000:
-            return "OutOfpods", "Pod was rejected: Node didn't have enough resource: pods"
-        for r, v in requests.items():
-            if v > alloc.get(r, 0) - used.get(r, 0):
-                scale = 1 if r == "cpu" else 1000  # cpu in millicores, others in units
-                return (f"OutOf{r}", f"Pod was rejected: Node didn't have enough resource: {r}, "
-                        f"requested: {v // scale}, used: {used.get(r, 0) // scale}, "
-                        f"capacity: {alloc.get(r, 0) // scale}")
+            return ("TaintToleration", "Predicate TaintToleration failed: node(s) had taints that the pod "
+                    "didn't tolerate")
         return None
 
     def _image_missing(self, image: str) -> bool:
@@ -546,7 +590,7 @@ class Cluster:
         info = self._node_infos.get(worker.kubelet.node_name)
         if info is not None:
             info.remove_pod((worker.namespace, worker.name))
-        self._requeue_unschedulable()
+        self._requeue_unschedulable(freed_resources=True)
 
     def _pod_removed(self, worker) -> None:
         key = (worker.namespace, worker.name)
@@ -557,17 +601,23 @@ class Cluster:
         self._workers.pop(key, None)
         self._requests_cache.pop(key, None)
         self.store.remove("Pod", key[0], key[1])
-        self._requeue_unschedulable()
+        self._requeue_unschedulable(freed_resources=True)
 
     # ------------------------------------------------------------------ delete
-    def delete(self, kind: str, name: str, namespace: str = "default", wait: bool = True,
+    def delete(self, kind: str, name: str | None = None, namespace: str = "default", wait: bool = True,
                grace_period: int | None = None) -> str:
         """Borra un objeto, como ``kubectl delete``; devuelve ``pod "web" deleted``.
 
         Un pod en un nodo se detiene con calma (SIGTERM y, si no termina, SIGKILL al
         acabar ``terminationGracePeriodSeconds``) y mientras tanto aparece como
         ``Terminating``. Con ``wait=True`` (lo que hace kubectl) el reloj virtual
-        avanza hasta que desaparece; con ``wait=False`` no avanza."""
+        avanza hasta que desaparece; con ``wait=False`` no avanza. También vale
+        ``delete("pod/web")``."""
+        if name is None and isinstance(kind, str) and "/" in kind:
+            kind, name = kind.split("/", 1)
+        if not name:
+            raise ValueError("falta el nombre del objeto que quieres borrar, p. ej. c.delete(\"pod\", \"web\") "
+                             "(error: resource(s) were provided, but no name was specified)")
         kind_name, plural, namespaced = resolve_kind(kind)
         ns = (namespace or "default") if namespaced else None
         obj = self.store.get(kind_name, ns, name)
@@ -662,7 +712,9 @@ class Cluster:
         cambia el clúster). Acepta los nombres de kubectl (``pods``, ``pod``, ``po``...).
         ``namespace=None`` o ``all_namespaces=True`` listan todos los espacios de nombres;
         ``selector="app=web,tier!=db"`` filtra por etiquetas. Si no existe, lanza
-        ``NotFoundError`` (un ``LookupError``)."""
+        ``NotFoundError`` (un ``LookupError``). También vale ``get("pod/web")``, como kubectl."""
+        if name is None and isinstance(kind, str) and "/" in kind:
+            kind, name = kind.split("/", 1)
         kind_name, plural, namespaced = resolve_kind(kind)
         if name is not None:
             ns = (namespace or "default") if namespaced else None

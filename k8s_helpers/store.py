@@ -27,8 +27,11 @@ def copy_object(value):
     return copy.deepcopy(value)
 
 
-class NotFoundError(LookupError):
-    """El objeto (o el tipo de recurso) no existe: ``Error from server (NotFound)``."""
+class NotFoundError(KeyError):
+    """El objeto (o el tipo de recurso) no existe: ``Error from server (NotFound)``.
+
+    Es un ``LookupError`` (y un ``KeyError``, como buscar en un dict que no tiene
+    esa clave); el texto es el de kubectl."""
 
     def __str__(self):
         return self.args[0] if self.args else "NotFound"

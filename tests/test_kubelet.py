@@ -319,7 +319,9 @@ def test_image_pull_policy_defaulting_and_pull_events():
     assert c.get("pod", "a")["spec"]["containers"][0]["imagePullPolicy"] == "Always"
     assert c.get("pod", "b")["spec"]["containers"][0]["imagePullPolicy"] == "IfNotPresent"
     pulled = [e["message"] for e in c.events(reason="Pulled")]
-    assert 'Successfully pulled image "nginx" in 1s (1s including waiting)' in pulled
+    # pkg/kubelet/images/image_manager.go: "... in 1s (1s including waiting). Image size: N bytes."
+    assert any(m.startswith('Successfully pulled image "nginx" in 1s (1s including waiting). Image size: ')
+               for m in pulled)
     c.apply(_pod("c", [{"name": "c", "image": "nginx:1.27"}]))
     c.run(5)
     assert c.events(name="c", reason="Pulled")[0]["message"] == \

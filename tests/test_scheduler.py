@@ -284,5 +284,8 @@ def test_node_name_kubelet_checks_noexecute_taints_and_selector():
     c.run(3)
     x, y = c.get("pod", "x")["status"], c.get("pod", "y")["status"]
     assert (x["phase"], x["reason"]) == ("Failed", "TaintToleration")
-    assert "{roto: si}" in x["message"]
+    # pkg/kubelet/lifecycle/predicate.go: the kubelet uses tainttoleration.ErrReasonNotMatch
+    # (no taint named), and rejectPod prefixes status.message with "Pod was rejected: ".
+    assert x["message"] == ("Pod was rejected: Predicate TaintToleration failed: node(s) had taints that "
+                            "the pod didn't tolerate")
     assert (y["phase"], y["reason"]) == ("Failed", "NodeAffinity")

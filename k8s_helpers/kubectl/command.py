@@ -462,6 +462,10 @@ def _cmd_logs(cluster, args, opts) -> str:
     elif container not in names and container not in init_names:
         raise KubectlUsageError(f"error: container {container} is not valid for pod {target}")
     previous = bool(opts.get("previous"))
+    if not spec.get("nodeName"):
+        # pkg/registry/core/pod/strategy.go LogLocation: a pod without a node has no log
+        # location, and kubectl prints nothing.
+        return ""
     try:
         text = cluster.logs(target, container=container, namespace=namespace, previous=previous)
     except Exception as exc:  # noqa: BLE001
@@ -469,7 +473,17 @@ def _cmd_logs(cluster, args, opts) -> str:
             raise KubectlUsageError(
                 f'Error from server (BadRequest): previous terminated container "{container}" in pod '
                 f'"{target}" not found') from None
-        raise KubectlUsageError(f"Error from server (BadRequest): {exc}") from None
+        # The simulator explains in Spanish and ends with kubectl's own text in brackets:
+        # print only what kubectl prints.
+        message = str(exc)
+        if message.endswith(")") and "(" in message:
+            depth = 0
+            for i in range(len(message) - 1, -1, -1):
+                depth += {")": 1, "(": -1}.get(message[i], 0)
+                if depth == 0:
+                    message = message[i + 1:-1]
+                    break
+        raise KubectlUsageError(f"Error from server (BadRequest): {message}") from None
     text = text or ""
     if opts.get("tail") is not None:
         n = int(opts["tail"])

@@ -9,11 +9,30 @@ reason ``CrashLoopBackOff``.
 """
 from __future__ import annotations
 
-__all__ = ["BackOff", "INITIAL_BACKOFF", "MAX_BACKOFF", "RESET_AFTER"]
+__all__ = ["BackOff", "INITIAL_BACKOFF", "MAX_BACKOFF", "RESET_AFTER", "go_duration"]
 
 INITIAL_BACKOFF = 10
 MAX_BACKOFF = 300
 RESET_AFTER = 600
+
+
+def go_duration(seconds) -> str:
+    """Go's ``time.Duration.String()`` for whole and fractional seconds: ``10s``,
+    ``1m20s``, ``2m40s``, ``5m0s``, ``1h0m0s``. The kubelet prints the back-off this
+    way (``back-off 1m20s restarting failed container=...``, kuberuntime_manager.go
+    doBackOff, POD-8)."""
+    if seconds == 0:
+        return "0s"
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    s_text = f"{s:.9f}".rstrip("0").rstrip(".") if s != int(s) else str(int(s))
+    if h:
+        return f"{sign}{int(h)}h{int(m)}m{s_text}s"
+    if m:
+        return f"{sign}{int(m)}m{s_text}s"
+    return f"{sign}{s_text}s"
 
 
 class BackOff:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import hashlib
 
-from .backoff import BackOff
+from .backoff import BackOff, go_duration
 from .probes import LIVENESS, PROBE_FIELDS, READINESS, STARTUP, Health, ProbeWorker, evaluate
 from .shell import Context, LOG_LIMIT, program_for, run_sync
 from .status import FAILED, PENDING, SUCCEEDED, pod_phase
@@ -60,6 +60,12 @@ def _image_id(image: str) -> str:
     elif "." not in name.split("/", 1)[0] and ":" not in name.split("/", 1)[0] and not name.startswith("localhost/"):
         name = "docker.io/" + name
     return f"{name}@sha256:{_hex('image:' + image)}"
+
+
+def _image_size(image: str) -> int:
+    """A stable, plausible image size in bytes for the Pulled event (kubelet's
+    "Image size: N bytes."): 2-80 MB, derived from the image name."""
+    return 2_000_000 + int(_hex("size:" + image, 8), 16) % 78_000_000
 
 
 class ContainerRuntime:
@@ -237,12 +243,14 @@ class PodWorker:
         self.cluster._pod_terminal(self)
 
     def reject(self, reason: str, message: str):
-        """Kubelet admission failure (SCH-1): the pod fails without running."""
+        """Kubelet admission failure (SCH-1): the pod fails without running. The
+        event carries ``message``; status.message is "Pod was rejected: " + message
+        (kubelet.go rejectPod)."""
         self.admitted_at = self.now
         self.start_time = self.now
         self.phase = FAILED
         self.reason = reason
-        self.status_message = message
+        self.status_message = "Pod was rejected: " + message
         self.terminal = True
         self.rejected = True
         self.event(None, "Warning", reason, message)
@@ -370,7 +378,8 @@ class PodWorker:
         self.kubelet.images.add(image)
         c.pull_backoff = None
         self.event(c, "Normal", "Pulled",
-                   f'Successfully pulled image "{image}" in {delay}s ({delay}s including waiting)')
+                   f'Successfully pulled image "{image}" in {go_duration(delay)} ({go_duration(delay)} including '
+                   f'waiting). Image size: {_image_size(image)} bytes.')
         self._create(c)
 
     def _create(self, c: ContainerRuntime):
@@ -531,7 +540,8 @@ class PodWorker:
         else:
             c.state = "waiting"
             c.reason = "CrashLoopBackOff"
-            c.message = f"back-off {delay}s restarting failed container={c.name} pod={self._pod_label()}"
+            c.message = (f"back-off {go_duration(delay)} restarting failed container={c.name} "
+                         f"pod={self._pod_label()}")
             self.event(c, "Warning", "BackOff",
                        f"Back-off restarting failed container {c.name} in pod {self._pod_label()}")
             c.timer = self.clock.at(c.finished_at + delay, self._backoff_done, c)
@@ -694,10 +704,17 @@ class PodWorker:
 
     # ------------------------------------------------------------------ conditions
     def _update_readiness(self):
-        """ContainersReady/Ready: every app container and sidecar running and ready (PRB-3)."""
-        if self.phase == SUCCEEDED:
-            self._set_condition("ContainersReady", "False", "PodCompleted")
-            self._set_condition("Ready", "False", "PodCompleted")
+        """ContainersReady/Ready: every app container and sidecar running and ready (PRB-3).
+
+        A terminal pod is not ready with reason PodCompleted (Succeeded) or PodFailed
+        (Failed), and a Succeeded pod's Initialized condition carries PodCompleted
+        (pkg/kubelet/status/generate.go, POD-6)."""
+        if self.phase in (SUCCEEDED, FAILED):
+            reason = "PodCompleted" if self.phase == SUCCEEDED else "PodFailed"
+            self._set_condition("ContainersReady", "False", reason)
+            self._set_condition("Ready", "False", reason)
+            if self.phase == SUCCEEDED:
+                self._set_condition("Initialized", "True", "PodCompleted")
             return
         not_ready = [c.name for c in self.containers
                      if (c.role == "app" or c.role == "sidecar") and not (c.state == "running" and c.ready)]

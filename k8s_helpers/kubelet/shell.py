@@ -15,14 +15,20 @@ and ``args`` what the container's main process would do:
   interpreted: ``sleep N`` (also ``Ns``/``Nm``/``Nh``/``infinity``), ``exit N``,
   ``echo``/``printf`` (to the logs or, with ``>``/``>>``, to a file), ``true``,
   ``false``, ``:``, ``cat``, ``touch``, ``rm``, ``mkdir``, ``ls``,
-  ``test``/``[``, ``hostname``, ``date``, ``set -e``; ``;``, newlines, ``&&``,
-  ``||``, ``while``/``until``, ``for ... in``, ``if/then/else/fi``; ``$VAR`` and
-  ``${VAR}`` from the container's ``env`` values. Files live in the container's
-  own filesystem (lost when it restarts) or, under a volume's ``mountPath``, in
-  that volume (an emptyDir is shared by the containers that mount it, POD-5).
-- **Anything else** (pipes, ``$(...)``, background ``&``, an unknown program such
-  as ``python app.py``): treated as a server that runs until stopped. This is a
-  simplification the notebooks mention.
+  ``test``/``[``, ``hostname``, ``date`` (busybox format, ``date +FORMAT``),
+  ``seq``, ``printenv``, ``env``, ``set -e``; ``;``, newlines, ``&&``, ``||``,
+  ``while``/``until``, ``for ... in``, ``if/then/else/fi``; ``$VAR``, ``${VAR}``
+  and ``${VAR:-defecto}`` from the container's ``env`` values; arithmetic
+  ``$((i+1))``; command substitution ``$(date)`` / backticks of interpretable
+  commands (run at once: a ``sleep`` inside takes no time); redirections
+  ``>``/``>>`` (also ``2>``), ``>&2``/``2>&1`` (stdout and stderr both go to the
+  container log, as with ``kubectl logs``) and ``/dev/null``. Files live in the
+  container's own filesystem (lost when it restarts) or, under a volume's
+  ``mountPath``, in that volume (an emptyDir is shared by the containers that
+  mount it, POD-5).
+- **Anything else** (pipes, background ``&``, ``i++`` arithmetic, an unknown
+  program such as ``python app.py``): treated as a server that runs until
+  stopped. This is a simplification the notebooks mention.
 
 Execution is a generator: it yields ``("sleep", seconds)`` and the kubelet
 resumes it when the virtual clock gets there; its return value is the exit code.
@@ -60,10 +66,97 @@ _OPS = {";", "&&", "||", ">", ">>", "\n"}
 _KEYWORDS = {"do", "done", "then", "else", "elif", "fi", "in"}
 
 
+# $((arith)) and $(cmd) / `cmd` are encoded as one opaque word part before tokenising:
+# "\x01A<hex>\x02" (arithmetic) and "\x01C<hex>\x02" (command), expanded at run time.
+_SUBST_RE = re.compile("\x01([AC])([0-9a-f]*)\x02")
+
+
+def _encode(kind: str, text: str) -> str:
+    return f"\x01{kind}{text.encode().hex()}\x02"
+
+
+def _closing_paren(script: str, start: int, depth: int) -> int:
+    """Index just after the ``)`` that brings ``depth`` open parentheses to 0, or -1."""
+    i, n, quote = start, len(script), None
+    while i < n:
+        ch = script[i]
+        if quote:
+            if ch == quote:
+                quote = None
+            elif ch == "\\" and quote == '"':
+                i += 1
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "\\":
+            i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _encode_substitutions(script: str) -> str:
+    """Replace ``$((...))``, ``$(...)`` and backticks (outside single quotes) by opaque
+    words; each inner text must itself be interpretable."""
+    if "$(" not in script and "`" not in script:
+        return script
+    out, i, n, in_single = [], 0, len(script), False
+    while i < n:
+        ch = script[i]
+        if in_single:
+            out.append(ch)
+            in_single = ch != "'"
+            i += 1
+            continue
+        if ch == "\\" and i + 1 < n:
+            out.append(script[i:i + 2])
+            i += 2
+            continue
+        if ch == "'" and script.count('"', 0, i) % 2 == 0:
+            in_single = True
+            out.append(ch)
+            i += 1
+            continue
+        if script.startswith("$((", i):
+            end = _closing_paren(script, i + 3, 2)
+            if end < 0 or script[end - 2:end] != "))":
+                raise Uninterpretable("arithmetic")
+            inner = script[i + 3:end - 2]
+            _check_arith(inner)
+            out.append(_encode("A", inner))
+            i = end
+            continue
+        if script.startswith("$(", i):
+            end = _closing_paren(script, i + 2, 1)
+            if end < 0:
+                raise Uninterpretable("command substitution")
+            inner = script[i + 2:end - 1]
+            parse_script(inner)
+            out.append(_encode("C", inner))
+            i = end
+            continue
+        if ch == "`":
+            end = script.find("`", i + 1)
+            if end < 0:
+                raise Uninterpretable("backtick")
+            inner = script[i + 1:end]
+            parse_script(inner)
+            out.append(_encode("C", inner))
+            i = end + 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def _tokens(script: str) -> list[str]:
+    script = _encode_substitutions(script.replace("\r", ""))
     if "$(" in script or "`" in script:
         raise Uninterpretable("command substitution")
-    script = script.replace("\r", "")
     out: list[str] = []
     for li, line in enumerate(script.split("\n")):
         lex = shlex.shlex(line, posix=True, punctuation_chars=";&|<>")
@@ -74,8 +167,8 @@ def _tokens(script: str) -> list[str]:
         except ValueError as e:  # unbalanced quotes
             raise Uninterpretable(str(e)) from None
         for t in toks:
-            if t in (";;", "&", "|", "<", "<<", ">&", "&>", "|&", "<>") or (
-                    set(t) <= set(";&|<>") and t not in _OPS):
+            if t in (";;", "&", "|", "<", "<<", "&>", "|&", "<>") or (
+                    set(t) <= set(";&|<>") and t not in _OPS and t != ">&"):
                 raise Uninterpretable(f"operator {t}")
         out.extend(toks)
         out.append(";")
@@ -166,12 +259,22 @@ class _Parser:
                 else:
                     raise Uninterpretable(k)
             return ("if", branches, other)
-        argv, redirect = [], None
+        argv, redirects = [], []
         while self.peek() is not None and self.peek() not in (";", "&&", "||") and not (
                 not argv and self.peek() in _KEYWORDS):
             tok = self.take()
-            if tok in (">", ">>"):
-                redirect = (tok, self.take())
+            if tok in (">", ">>", ">&"):
+                # "2>file" and "2>&1" tokenise as "2", ">"...: a lone 1 or 2 right
+                # before the operator is taken as the file descriptor.
+                fd = int(argv.pop()) if argv and argv[-1] in ("1", "2") else 1
+                target = self.take()
+                if target in (";", "&&", "||", ">", ">>", ">&"):
+                    raise Uninterpretable("redirection")
+                if tok == ">&":
+                    if target not in ("1", "2"):
+                        raise Uninterpretable("redirection")
+                    continue  # stdout and stderr both go to the container log
+                redirects.append((fd, tok, target))
             elif tok in _KEYWORDS and argv == []:
                 raise Uninterpretable(tok)
             else:
@@ -180,7 +283,7 @@ class _Parser:
             raise Uninterpretable("empty command")
         if argv[0] not in _COMMANDS and not _is_assignment(argv[0]):
             raise Uninterpretable(f"unknown command {argv[0]}")
-        return ("cmd", argv, redirect)
+        return ("cmd", argv, redirects or None)
 
 
 def _is_assignment(word: str) -> bool:
@@ -212,18 +315,126 @@ class Context:
 
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*|\?)")
+_WORD_RE = re.compile("\x01([AC])([0-9a-f]*)\x02"
+                      r"|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=+])([^}]*))?\}"
+                      r"|\$([A-Za-z_][A-Za-z0-9_]*|\?)")
 
 
 def _expand(word: str, ctx: Context) -> str:
-    if "$" not in word:
+    if "$" not in word and "\x01" not in word:
         return word
 
     def sub(m):
-        name = m.group(1) or m.group(2)
+        if m.group(1):
+            inner = bytes.fromhex(m.group(2)).decode()
+            return _arith(inner, ctx) if m.group(1) == "A" else _command_output(inner, ctx)
+        name = m.group(3) or m.group(6)
         if name == "?":
             return str(ctx.status)
-        return ctx.env.get(name, "")
-    return _VAR_RE.sub(sub, word)
+        value = ctx.env.get(name)
+        op = m.group(4)
+        if op:
+            unset = value is None or (op.startswith(":") and value == "")
+            alt = _expand(m.group(5) or "", ctx)
+            if op.endswith("+"):
+                return "" if unset else alt
+            if unset:
+                if op.endswith("="):
+                    ctx.env[name] = alt
+                return alt
+        return value or ""
+    return _WORD_RE.sub(sub, word)
+
+
+def _command_output(script: str, ctx: Context) -> str:
+    """``$(...)``: run the commands at once and capture what they print (trailing
+    newlines removed). A ``sleep`` inside takes no virtual time."""
+    buf: list[str] = []
+    sub = Context(buf.append, ctx.files, ctx.env, ctx.hostname, ctx.now, ctx.timestamp)
+    sub.status = ctx.status
+    sub.sleeps = 0
+    gen = _run(parse_script(script), sub)
+    try:
+        for _ in range(10000):
+            next(gen)
+    except StopIteration as stop:
+        ctx.status = stop.value or 0
+    return "".join(buf).rstrip("\n")
+
+
+class _ArithError(Exception):
+    pass
+
+
+def _check_arith(expr: str) -> None:
+    """Parse-time check of ``$((expr))``: integers, variables, + - * / % ( ),
+    comparisons, && || !; anything else (assignments, ++) is not interpreted."""
+    try:
+        _arith_tree(re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", r"\1", expr))
+    except _ArithError:
+        raise Uninterpretable("arithmetic") from None
+
+
+def _arith_tree(expr: str):
+    import ast
+
+    text = expr.replace("&&", " and ").replace("||", " or ")
+    text = re.sub(r"!(?!=)", " not ", text)
+    if re.search(r"[^0-9A-Za-z_+\-*/%()<>=!&| \t]", expr) or "**" in expr or "=" in re.sub(r"[<>=!]=", "", expr):
+        raise _ArithError(expr)
+    try:
+        return ast.parse(text.strip() or "0", mode="eval").body
+    except SyntaxError:
+        raise _ArithError(expr) from None
+
+
+def _arith(expr: str, ctx: Context) -> str:
+    """``$((expr))`` with shell integer semantics (division truncates toward zero)."""
+    import ast
+
+    def num(name):
+        value = ctx.env.get(name, "") or "0"
+        try:
+            return int(value.strip())
+        except ValueError:
+            return 0
+
+    def ev(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.Name):
+            return num(node.id)
+        if isinstance(node, ast.UnaryOp):
+            v = ev(node.operand)
+            return {ast.USub: -v, ast.UAdd: v, ast.Not: int(not v), ast.Invert: ~v}[type(node.op)]
+        if isinstance(node, ast.BoolOp):
+            vals = [ev(v) for v in node.values]
+            return int(all(vals) if isinstance(node.op, ast.And) else any(vals))
+        if isinstance(node, ast.Compare):
+            left, ok = ev(node.left), True
+            for op, right_node in zip(node.ops, node.comparators):
+                right = ev(right_node)
+                ok = ok and {ast.Lt: left < right, ast.LtE: left <= right, ast.Gt: left > right,
+                             ast.GtE: left >= right, ast.Eq: left == right, ast.NotEq: left != right}[type(op)]
+                left = right
+            return int(ok)
+        if isinstance(node, ast.BinOp):
+            a, b = ev(node.left), ev(node.right)
+            if isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)):
+                if b == 0:
+                    raise _ArithError("divide by zero")
+                q = abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1)
+                return q if not isinstance(node.op, ast.Mod) else a - b * q
+            ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b}
+            if type(node.op) in ops:
+                return ops[type(node.op)]()
+        raise _ArithError("syntax")
+
+    try:
+        return str(ev(_arith_tree(re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", r"\1", expr))))
+    except (_ArithError, KeyError) as e:
+        ctx.log(f"sh: arithmetic syntax error\n" if str(e) != "divide by zero" else "sh: divide by zero\n")
+        raise ShellExit(2) from None
 
 
 _DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)([smhd]?)")
@@ -351,6 +562,60 @@ def _cmd_test(args, ctx, out):
     return 0 if ok != neg else 1
 
 
+def _cmd_seq(args, ctx, out):
+    try:
+        nums = [int(a) for a in args]
+    except ValueError as e:
+        ctx.log(f"seq: invalid number '{e}'\n")
+        return 1
+    if len(nums) == 1:
+        first, step, last = 1, 1, nums[0]
+    elif len(nums) == 2:
+        first, step, last = nums[0], 1, nums[1]
+    elif len(nums) == 3:
+        first, step, last = nums
+    else:
+        return 1
+    if step == 0:
+        return 1
+    for v in range(first, last + (1 if step > 0 else -1), step):
+        out(str(v))
+    return 0
+
+
+def _cmd_printenv(args, ctx, out):
+    if not args:
+        for k, v in ctx.env.items():
+            out(f"{k}={v}")
+        return 0
+    status = 0
+    for name in args:
+        if name in ctx.env:
+            out(ctx.env[name])
+        else:
+            status = 1
+    return status
+
+
+def _cmd_date(args, ctx, out):
+    """busybox ``date``: ``Thu Jan  1 00:00:02 UTC 2026``; ``date +FORMAT`` with strftime codes."""
+    from datetime import datetime, timezone
+
+    text = ctx.timestamp(ctx.now())
+    try:
+        d = datetime.strptime(str(text), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        out(str(text))
+        return 0
+    fmt = next((a[1:] for a in args if a.startswith("+")), None)
+    if fmt is None:
+        out(f"{d:%a %b} {d.day:2d} {d:%H:%M:%S} UTC {d.year}")
+    else:
+        fmt = fmt.replace("%s", str(int(d.timestamp()))).replace("%e", f"{d.day:2d}").replace("%Z", "UTC")
+        out(d.strftime(fmt))
+    return 0
+
+
 def _cmd_set(args, ctx, out):
     for a in args:
         if a.startswith("-") and "e" in a:
@@ -376,7 +641,10 @@ _COMMANDS = {
     "test": _cmd_test,
     "[": _cmd_test,
     "hostname": lambda a, c, o: (o(c.hostname), 0)[1],
-    "date": lambda a, c, o: (o(c.timestamp(c.now())), 0)[1],
+    "date": _cmd_date,
+    "seq": _cmd_seq,
+    "printenv": _cmd_printenv,
+    "env": lambda a, c, o: _cmd_printenv([], c, o) if not a else 127,
     "set": _cmd_set,
 }
 
@@ -389,21 +657,29 @@ def _run_simple(node, ctx: Context):
         ctx.env[name] = value
     if not words:
         return 0
-    buffer: list[str] = []
+    if isinstance(redirect, tuple):  # (op, path): stdout only
+        redirect = [(1, redirect[0], redirect[1])]
+    targets = {fd: (op, _expand(path, ctx)) for fd, op, path in (redirect or [])}
+    buffers: dict[int, list[str]] = {1: [], 2: []}
+    log = ctx.log
 
-    if redirect is None:
+    if 1 not in targets:
         def out(text, newline=True):
             ctx.log(text + "\n" if newline else text)
     else:
         def out(text, newline=True):
-            buffer.append(text + ("\n" if newline else ""))
-
-    result = _COMMANDS[words[0]](words[1:], ctx, out)
-    if redirect is not None:
-        op, path = redirect
-        path = _expand(path, ctx)
+            buffers[1].append(text + ("\n" if newline else ""))
+    if 2 in targets:  # error messages (written with ctx.log) go to the file
+        ctx.log = buffers[2].append
+    try:
+        result = _COMMANDS[words[0]](words[1:], ctx, out)
+    finally:
+        ctx.log = log
+    for fd, (op, path) in targets.items():
+        if path == "/dev/null":
+            continue
         previous = ctx.files.read(path) if op == ">>" else None
-        ctx.files.write(path, (previous or "") + "".join(buffer))
+        ctx.files.write(path, (previous or "") + "".join(buffers[fd]))
     return result
 
 
@@ -449,8 +725,14 @@ def _execute(node, ctx: Context):
     if kind == "for":
         _, var, words, body = node
         status = 0
+        values = []
         for w in words:
-            ctx.env[var] = _expand(w, ctx)
+            text = _expand(w, ctx)
+            # Unquoted expansions are split into fields ("for i in $(seq 1 3)"); quoting
+            # is not tracked, so every expanded word is split.
+            values.extend(text.split() if text != w else [text])
+        for v in values:
+            ctx.env[var] = v
             status = yield from _execute(body, ctx)
         return status
     if kind == "if":

@@ -119,7 +119,13 @@ class Framework:
 
 
 def fit_error_message(num_nodes: int, failures: dict) -> str:
-    """kube-scheduler's FitError text (reasons histogram, sorted) plus the preemption note."""
+    """kube-scheduler's FitError text (reasons histogram, sorted) plus the preemption note.
+
+    With no nodes at all the scheduler does not build a FitError: it fails with
+    ``ErrNoNodesAvailable`` ("no nodes available to schedule pods",
+    pkg/scheduler/schedule_one.go), which is the FailedScheduling message."""
+    if num_nodes == 0:
+        return "no nodes available to schedule pods"
     reasons = Counter()
     resolvable = unresolvable = 0
     for st in failures.values():
