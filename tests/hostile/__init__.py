@@ -1,0 +1,1 @@
+"""Generators of hostile and broken submissions for the autograder tests and benchmark."""
