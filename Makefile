@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8888
 ASSIGNMENTS := $(notdir $(wildcard source/[0-9]*))
 
-.PHONY: lab test venv venv-test chromium release benchmarks cluster cluster-delete clean
+.PHONY: lab test venv venv-test chromium release grade benchmarks cluster cluster-delete clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ release: venv
 	  $(BIN)/python -m autograder.release $$a || exit 1; \
 	done
 
+# Grade a folder or zip of submissions: make grade ASSIGNMENT=01-imagenes-y-tags SUBMISSIONS=entregas/
+grade: venv
+	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "uso: make grade ASSIGNMENT=<tarea> SUBMISSIONS=<carpeta o zip>"; exit 2; }
+	$(BIN)/python -m autograder corregir $(ASSIGNMENT) $(SUBMISSIONS)
+
 benchmarks: venv-test
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
@@ -62,4 +67,4 @@ cluster-delete:
 	kind delete cluster --name curso-k8s
 
 clean:
-	rm -rf release submitted autograded feedback gradebook.db .pytest_cache
+	rm -rf release submitted autograded feedback resultados gradebook.db .pytest_cache test-output
