@@ -81,6 +81,8 @@ class ExerciseContract:
         ex = get_exercise(gid)
         r = grade(gid, self.book.solution_namespace(gid), None)
         assert r.score == r.max_score <= ex.points
+        # Exercise.hidden_points is what the self-check adds up: it must match the checker
+        assert r.max_score == ex.visible_points, (gid, r.max_score, ex.visible_points)
         if r.max_score < ex.points:
             assert "casos ocultos" in str(r)
 

@@ -66,6 +66,7 @@ def test_visible_checks_leave_room_for_hidden_ones(gid):
     nbt.exec_cell(solution(gid), ns)
     r = ex.grade(ex.answer_from(ns))  # no hidden data, like the student's copy
     assert 0 < r.max_score < ex.points
+    assert r.max_score == ex.visible_points  # what the self-check adds up
     assert r.score == r.max_score
     assert "casos ocultos" in str(r)
 

@@ -95,8 +95,12 @@ def test_ej3_broken_pod_really_crashloops():
 
 
 def test_ej3_broken_pod_as_answer():
+    # submitted as it is: nothing fixed, no points for the parts the statement gave away
     r = ch04.check_arreglo_tomcat(ch04.EJ3_BROKEN)
-    assert r.score == 2 and "La solución es una `startupProbe`" in str(r)  # valid + quick liveness
+    assert r.score == 0 and "sin cambios" in str(r) and "La solución es una `startupProbe`" in str(r)
+    # changed, but still without a startupProbe: valid + quick liveness
+    r = ch04.check_arreglo_tomcat(ch04.EJ3_BROKEN.replace("image: tomcat:10.1", "image: tomcat:10.1.30"))
+    assert r.score == 2 and "La solución es una `startupProbe`" in str(r)
     assert "CrashLoopBackOff" in r.items[-1].detail
 
 

@@ -16,6 +16,7 @@ Files
               checker=check_etiqueta_recomendada,
               points=3,                       # == points of the TEST cell
               title="Ejercicio 3: la etiqueta para producción",
+              hidden_points=1,                # of those, graded only with the hidden data
           ),
           ...
       }
@@ -29,7 +30,9 @@ Files
   a dict...). ``hidden`` is the hidden test data (or ``None`` in the student's copy).
   ``Rubric.max_score`` must equal ``points`` when ``hidden`` is given, and the items
   recorded only with hidden data must be worth the difference when it is not (the
-  checker adds a note saying so). Items and feedback are Spanish.
+  checker adds a note saying so); that difference is ``Exercise.hidden_points`` (the
+  self-check's totals; tests/exercise_support.py checks they agree). Items and feedback
+  are Spanish.
 - Hidden data may be any literal (list of cases, dict...); ``None`` or empty means "no hidden
   data" (the student's copy). Exercise.grade captures anything printed on stdout/stderr and
   silences warnings while checking (a stderr line would zero the nbgrader cell).
@@ -89,6 +92,10 @@ UNANSWERED_MESSAGE = (
     "Aún no has resuelto este ejercicio: escribe tu respuesta en la celda de arriba "
     "(sustituye el `raise NotImplementedError()`), ejecútala y vuelve a ejecutar esta celda."
 )
+#: added to UNANSWERED_MESSAGE: a misnamed answer, or an answer cell that fails (a SyntaxError),
+#: also leaves the stub in place
+UNANSWERED_HINT = ("Si ya la escribiste, comprueba que se llama `{name}` y que su celda se ejecuta sin "
+                   "errores (por ejemplo, de sintaxis o de sangría).")
 
 
 class _Missing:
@@ -116,6 +123,13 @@ class Exercise:
     checker: Callable[..., Rubric]
     points: float
     title: str
+    #: points of the items graded only with the notebook's hidden data (the self-check shows
+    #: the rest: ``points - hidden_points``)
+    hidden_points: float = 0
+
+    @property
+    def visible_points(self) -> float:
+        return self.points - self.hidden_points
 
     @property
     def test_grade_id(self) -> str:
@@ -135,6 +149,12 @@ class Exercise:
         """
         if answer is MISSING:
             return unanswered(self)
+        if self.kind == "function" and not callable(answer):
+            rubric = Rubric(self.title)
+            rubric.item(f"`{self.answer_name}` es una función", self.points, False,
+                        f"`{self.answer_name}` debe ser una función (`def {self.answer_name}(...):` con "
+                        f"un `return`), no {_kind(answer)}.")
+            return rubric
         captured = io.StringIO()
         try:
             with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured), \
@@ -159,9 +179,16 @@ class Exercise:
         return rubric
 
 
+def _kind(value: Any) -> str:
+    from autograder.exercises._common import type_name  # noqa: PLC0415 (_common imports this module)
+
+    return type_name(value)
+
+
 def unanswered(exercise: Exercise) -> Rubric:
     r = Rubric(exercise.title)
-    r.item("Ejercicio resuelto", exercise.points, False, UNANSWERED_MESSAGE)
+    r.item("Ejercicio resuelto", exercise.points, False,
+           UNANSWERED_MESSAGE + "\n" + UNANSWERED_HINT.format(name=exercise.answer_name))
     return r
 
 
@@ -181,6 +208,12 @@ def call_student(fn: Callable, *args: Any) -> tuple[bool, Any, str]:
         return False, None, "Tu función se llama a sí misma sin parar (RecursionError)."
     except SystemExit:
         return False, None, "Tu función llamó a exit(): devuelve el resultado con return."
+    except TypeError as exc:
+        text = f"Tu función lanzó TypeError: {exc}"
+        if "positional argument" in str(exc) or "required argument" in str(exc):
+            text += (f"\nSe la llama con {len(args)} argumento{'s' if len(args) != 1 else ''}: "
+                     "¿tiene tu `def` los parámetros que pide el enunciado?")
+        return False, None, text
     except Exception as exc:  # student code may raise anything
         return False, None, f"Tu función lanzó {type(exc).__name__}: {exc}"
 

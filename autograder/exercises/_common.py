@@ -15,6 +15,8 @@ from autograder.exercises import Unanswered
 from autograder.rubric import Rubric, points as fmt_points
 
 NOT_A_VALID_POD = "Primero el manifiesto tiene que ser un Pod válido."
+UNREADABLE_YAML = "No he podido leer tu YAML: arregla primero los errores de arriba."
+MISSING_KEY = object()
 
 # --------------------------------------------------------------------------- points and names
 
@@ -25,6 +27,58 @@ def hidden_note(points: float) -> str:
 
 def fn_name(fn: Any) -> str:
     return getattr(fn, "__name__", "tu_funcion")
+
+
+_TYPE_NAMES = {
+    "str": "un texto (str)", "int": "un número entero (int)", "float": "un número decimal (float)",
+    "bool": "un booleano (bool)", "list": "una lista (list)", "tuple": "una tupla (tuple)",
+    "dict": "un diccionario (dict)", "set": "un conjunto (set)", "NoneType": "None",
+}
+
+
+def type_name(value: Any) -> str:
+    """'un texto (str)', 'una lista (list)'... as a student reads it."""
+    name = type(value).__name__
+    return _TYPE_NAMES.get(name, f"un valor de tipo {name}")
+
+
+def same_number(got: Any, expected: Any) -> bool:
+    """``got`` is the number ``expected``: an int, or a float with no decimals (2.0); never a bool."""
+    if isinstance(got, bool) or not isinstance(got, (int, float)):
+        return False
+    return got == expected
+
+
+def type_hint(got: Any, expected: Any) -> str:
+    """A Spanish hint when a function returned the wrong KIND of value ("" if the kind is right).
+
+    The most common beginner slip first: no ``return`` (the function gives back None).
+    """
+    if got is None and expected is not None:
+        return ("Tu función devolvió None: ¿te falta el `return`? (Un `print` muestra el valor, "
+                "pero no lo devuelve.)")
+    if expected is None or got is None:
+        return ""
+    if isinstance(expected, bool) or isinstance(got, bool):
+        if type(got) is not type(expected):
+            return f"Devuelve {type_name(expected)}, no {type_name(got)}."
+        return ""
+    if isinstance(expected, (int, float)):
+        if isinstance(got, str):
+            return (f"Devuelve el número sin comillas ({expected!r}), no el texto {got!r}: "
+                    "con comillas es un str.")
+        if not isinstance(got, (int, float)):
+            return f"Devuelve un número, no {type_name(got)}."
+        if isinstance(expected, int) and isinstance(got, float) and not got.is_integer():
+            return f"Devuelve un número entero (int), no un número con decimales ({got!r})."
+        return ""
+    if isinstance(expected, str) and not isinstance(got, str):
+        if isinstance(got, (int, float)):
+            return f"Devuelve un texto entre comillas ({expected!r}), no el número {got!r}."
+        return f"Devuelve un texto (str) como {expected!r}, no {type_name(got)}."
+    if isinstance(expected, (tuple, list)) and not isinstance(got, (tuple, list)):
+        return f"Devuelve {type_name(expected)}, no {type_name(got)}."
+    return ""
 
 
 def simulator_failed(exc: Exception) -> str:
@@ -59,7 +113,8 @@ def yaml_answer(answer: Any, r: Rubric, name: str, points: float, template: str 
     """
     if not isinstance(answer, str):
         r.item(f"`{name}` es un texto con tu manifiesto YAML", points, False,
-               f"`{name}` debe ser un str (entre triples comillas), no {type(answer).__name__}.")
+               f"`{name}` debe ser un str: el YAML como texto entre triples comillas "
+               f"(`{name} = \"\"\"...\"\"\"`), no {type_name(answer)}.")
         return None
     if not answer.strip() or (template is not None and answer.split() == template.split()):
         raise Unanswered()
@@ -74,7 +129,7 @@ def dict_answer(answer: Any, r: Rubric, name: str, shape: str, points: float,
     """
     if not isinstance(answer, dict):
         r.item(f"`{name}` es un diccionario {shape}", points, False,
-               f"`{name}` debe ser un dict, no {type(answer).__name__}.")
+               f"`{name}` debe ser un dict (entre llaves: `{{clave: valor, ...}}`), no {type_name(answer)}.")
         return None
     if answer and all(v is None or v in blanks for v in answer.values()):
         raise Unanswered()
@@ -85,15 +140,37 @@ def true_false_items(r: Rubric, answer: dict, expected: Mapping[str, bool], poin
                      why: Mapping[str, str], describe: Callable[[str, bool], str]) -> None:
     """One item per statement answered True/False; a wrong answer shows ``why[key]``."""
     for key, want in expected.items():
-        got = answer.get(key, "<falta>")
+        got = answer.get(key, MISSING_KEY)
         passed = isinstance(got, bool) and got == want
-        if got == "<falta>":
+        if got is MISSING_KEY:
             detail = f"Falta la clave {key!r}."
+        elif got is None:
+            detail = f"Responde con True o False: {key!r} sigue en None."
+        elif isinstance(got, str):
+            detail = (f"Responde con True o False, sin comillas (un bool), no con el texto {got!r}: "
+                      "entre comillas es un str.")
         elif not isinstance(got, bool):
             detail = f"Responde con True o False, no con {got!r}."
         else:
             detail = why[key]
         r.item(describe(key, want), points_each, passed, "" if passed else detail)
+
+
+def keys_note(r: Rubric, answer: dict, known: Any, hidden: Any, checked: Any = ()) -> None:
+    """Notes on the keys of a dict answer: those not in ``known`` (a typo loses a statement) and,
+    in the student's copy (no ``hidden``), the statement's keys still missing that only the hidden
+    cases check (``checked``: those with a visible item). The keys are in the statement: naming
+    them reveals no answer."""
+    unknown = [k for k in answer if k not in known]
+    if unknown:
+        r.note("Estas claves no son de ninguna afirmación (¿una errata?): "
+               + ", ".join(repr(k) for k in unknown) + ". Las claves válidas son: "
+               + ", ".join(repr(k) for k in known) + ".")
+    missing = [k for k in known if answer.get(k) is None and k not in checked]
+    if missing and not hidden:
+        r.note("Aún no has respondido (falta la clave o sigue en None) a estas, que se corrigen con los "
+               "casos ocultos: "
+               + ", ".join(repr(k) for k in missing) + ".")
 
 
 # --------------------------------------------------------------------------- manifests
@@ -123,13 +200,41 @@ def pod_parts(pod: dict | None) -> tuple[dict, list[dict], list[dict], list[dict
     return spec, dicts(spec.get("containers")), dicts(spec.get("initContainers")), dicts(spec.get("volumes"))
 
 
-def valid_pod_item(r: Rubric, text: str) -> tuple[bool, dict | None]:
-    """Validate ``text`` and record the 1-point item "a single valid Pod": (manifest ok, pod or None)."""
+def no_pod_reason(docs: list) -> str:
+    """Why there is no single Pod to check in the student's YAML (Spanish)."""
+    if not docs:
+        return UNREADABLE_YAML
+    kinds = [d.get("kind") if isinstance(d, dict) else None for d in docs]
+    pods = kinds.count("Pod")
+    if pods > 1:
+        return f"Tu YAML tiene {pods} documentos `kind: Pod`; el ejercicio pide un único Pod."
+    found = ", ".join(repr(k) for k in kinds if k) or "ningún `kind`"
+    return f"Esperaba un documento `kind: Pod` y en tu YAML hay: {found}."
+
+
+def valid_pod_item(r: Rubric, text: str) -> tuple[bool, dict | None, str]:
+    """Validate ``text`` and record the 1-point item "a single valid Pod".
+
+    Returns (manifest ok, the pod or None, why there is no pod: "" when there is one); pass the
+    last one to :func:`explain_missing_pod` once the other items are recorded.
+    """
     ok, docs, feedback = validate_manifest(text)
     pod = single_pod(docs)
+    why = "" if pod is not None else no_pod_reason(docs)
     r.item("El manifiesto es un Pod válido para Kubernetes", 1, ok and pod is not None,
-           feedback if not ok else "Esperaba un único documento `kind: Pod`.")
-    return ok, pod
+           feedback if not ok else why)
+    return ok, pod, why
+
+
+def explain_missing_pod(r: Rubric, why: str, first: int = 1) -> Rubric:
+    """Without a single Pod (unreadable YAML, a Deployment, two Pods...) every item from ``first`` on
+    fails for that one reason: say so, instead of "falta el contenedor X", which would send the
+    student looking for the wrong mistake."""
+    if why:
+        for item in r.items[first:]:
+            if not item.passed:
+                item.detail = why
+    return r
 
 
 # --------------------------------------------------------------------------- simulator

@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 from autograder.exercises import Exercise, call_student
 from autograder.exercises._common import (
-    dict_answer, dicts, fn_name, hidden_note, pod_parts, single_pod, true_false_items,
-    validate_manifest, visible_and_hidden, yaml_answer,
+    UNREADABLE_YAML, dict_answer, dicts, fn_name, hidden_note, keys_note, no_pod_reason, pod_parts,
+    single_pod, true_false_items, type_hint, validate_manifest, visible_and_hidden, yaml_answer,
 )
 from autograder.rubric import Rubric
 
@@ -37,7 +37,7 @@ def _cases(r: Rubric, fn: Callable, cases: list, points_each: float, hint: Calla
             detail = err
         elif not passed:
             detail = f"Esperaba {_show(expected)} y tu función devolvió {_show(got)}."
-            extra = hint(args, expected, got) if hint else ""
+            extra = type_hint(got, expected) or (hint(args, expected, got) if hint else "")
             if extra:
                 detail += "\n" + extra
         r.item(f"{call} == {_show(expected)}", points_each, passed, detail)
@@ -60,13 +60,18 @@ EJ3_VISIBLE = [
 
 
 def _ej3_hint(args, expected, got) -> str:
-    if got == "latest" or got == args[0].split(".")[0]:
+    version, tags = args
+    if got == "latest" or got == version.split(".")[0]:
         return "¡Ojo! Ni `latest` ni solo la MAJOR: en producción queremos MAJOR.MINOR."
-    if isinstance(got, str) and isinstance(expected, str) and got.startswith(expected.rsplit(".", 1)[0]):
-        return ("Pista: compara las versiones como números, no como texto "
-                "(como texto '1.21.9' > '1.21.10', ¡pero 10 es mayor que 9!).")
     if isinstance(got, str) and "-" in got:
         return "Las variantes como `-alpine` no cuentan: solo etiquetas de números y puntos."
+    if isinstance(got, str) and got not in tags:
+        return (f"'{got}' no está en la lista de etiquetas del registro: devuelve una etiqueta que exista "
+                "(o None si no hay ninguna de esa MAJOR.MINOR).")
+    if (isinstance(got, str) and isinstance(expected, str) and re.fullmatch(r"\d+\.\d+\.\d+", got)
+            and re.fullmatch(r"\d+\.\d+\.\d+", expected) and got.split(".")[:2] == expected.split(".")[:2]):
+        return ("Pista: compara las versiones como números, no como texto "
+                "(como texto '1.21.9' > '1.21.10', ¡pero 10 es mayor que 9!).")
     return ""
 
 
@@ -104,7 +109,8 @@ EJ1_VISIBLE = [
 
 def _ej1_detail(ref: str, expected: dict, got: Any) -> str:
     if not isinstance(got, dict):
-        return f"Tu función debe devolver un diccionario con las claves {', '.join(EJ1_KEYS)}; devolvió {_show(got)}."
+        detail = f"Tu función debe devolver un diccionario con las claves {', '.join(EJ1_KEYS)}; devolvió {_show(got)}."
+        return detail + ("\n" + type_hint(got, expected) if got is None else "")
     wrong = [k for k in EJ1_KEYS if got.get(k, "<falta>") != expected[k]]
     lines = [f"{k}: esperaba {_show(expected[k])}, obtuve {_show(got.get(k, '<falta>'))}" for k in wrong]
     hints = []
@@ -205,9 +211,9 @@ def check_pod_fijado(answer: Any, hidden: Any = None) -> Rubric:
         return r
     ok, docs, feedback = validate_manifest(text)
     r.item("El manifiesto es válido para Kubernetes", 1, ok, "" if ok else feedback)
-    unreadable = "No he podido leer tu YAML: arregla primero los errores de arriba." if not docs else ""
-
     pod = single_pod(docs)
+    # without a single Pod every item below fails for that one reason: say it, not "falta X"
+    unreadable = UNREADABLE_YAML if not docs else ("" if pod else no_pod_reason(docs))
     meta = pod.get("metadata") if pod and isinstance(pod.get("metadata"), dict) else {}
     if pod and meta.get("name") != EJ5_POD_NAME:
         why = f"Tu Pod se llama {meta.get('name')!r}; debe llamarse `{EJ5_POD_NAME}`."
@@ -339,6 +345,7 @@ def check_sobrevive(answer: Any, hidden: Any = None) -> Rubric:
     answer = dict_answer(answer, r, "sobrevive", "pregunta -> True/False", EJ6_POINTS)
     if answer is None:
         return r
+    keys_note(r, answer, EJ6_QUESTIONS, hidden, EJ6_VISIBLE)
     return visible_and_hidden(
         r, lambda cases, each: true_false_items(r, answer, dict(cases), each, EJ6_WHY,
                                                 lambda key, _want: EJ6_QUESTIONS[key]),
@@ -366,6 +373,8 @@ def _ej4_hint(args, expected, got) -> str:
     matching = [v for v in published if tag == "latest" or str(v).split(".")[:len(prefix)] == prefix]
     if matching and got == matching[-1]:
         return "No es la última publicada, sino la versión MÁS ALTA que encaja con la etiqueta."
+    if got not in published:
+        return f"'{got}' no es una de las versiones publicadas: devuelve una de la lista (o None)."
     if got not in matching:
         return (f"'{got}' no encaja con la etiqueta '{tag}': compara por partes separadas por puntos "
                 "('1.21' no es el principio de '1.210.0').")
@@ -393,15 +402,15 @@ def solution_resolver_etiqueta(etiqueta: str, publicadas: list[str]) -> str | No
 
 EXERCISES = {
     "ch01_ej1": Exercise("ch01_ej1", "analizar_imagen", "function", check_analizar_imagen,
-                         EJ1_POINTS, "Ejercicio 1: las partes de una referencia de imagen"),
+                         EJ1_POINTS, "Ejercicio 1: las partes de una referencia de imagen", EJ1_HIDDEN),
     "ch01_ej2": Exercise("ch01_ej2", "politicas", "value", check_politicas,
-                         EJ2_POINTS, "Ejercicio 2: imagePullPolicy por defecto"),
+                         EJ2_POINTS, "Ejercicio 2: imagePullPolicy por defecto", EJ2_HIDDEN),
     "ch01_ej3": Exercise("ch01_ej3", "etiqueta_recomendada", "function", check_etiqueta_recomendada,
-                         EJ3_POINTS, "Ejercicio 3: la etiqueta para producción"),
+                         EJ3_POINTS, "Ejercicio 3: la etiqueta para producción", EJ3_HIDDEN),
     "ch01_ej4": Exercise("ch01_ej4", "resolver_etiqueta", "function", check_resolver_etiqueta,
-                         EJ4_POINTS, "Ejercicio 4: ¿a qué versión apunta cada etiqueta?"),
+                         EJ4_POINTS, "Ejercicio 4: ¿a qué versión apunta cada etiqueta?", EJ4_HIDDEN),
     "ch01_ej5": Exercise("ch01_ej5", "pod_yaml", "yaml", check_pod_fijado,
-                         EJ5_POINTS, "Ejercicio 5: un Pod con la imagen bien fijada"),
+                         EJ5_POINTS, "Ejercicio 5: un Pod con la imagen bien fijada", EJ5_HIDDEN),
     "ch01_ej6": Exercise("ch01_ej6", "sobrevive", "value", check_sobrevive,
-                         EJ6_POINTS, "Ejercicio 6: ¿qué sobrevive?"),
+                         EJ6_POINTS, "Ejercicio 6: ¿qué sobrevive?", EJ6_HIDDEN),
 }

@@ -22,8 +22,9 @@ from typing import Any, Callable
 
 from autograder.exercises import Exercise, call_student
 from autograder.exercises._common import (  # the 04-sondas notebook imports simulate from here
-    describe_outcome, dicts, fn_name, pod_parts, simulate, simulated_item, simulator_failed,
-    summary, valid_pod_item, visible_and_hidden, yaml_answer,
+    describe_outcome, dicts, explain_missing_pod, fn_name, pod_parts, same_number, simulate,
+    simulated_item, simulator_failed, summary, type_hint, valid_pod_item, visible_and_hidden,
+    yaml_answer,
 )
 from autograder.rubric import Rubric
 
@@ -36,8 +37,12 @@ def image_name(container: dict) -> str:
 
 
 def mounts(container: dict) -> dict[str, str]:
-    """volume name -> mountPath of one container."""
-    return {m.get("name"): m.get("mountPath") for m in dicts(container.get("volumeMounts"))}
+    """volume name -> mountPath of one container (without a trailing "/": `/datos/` is `/datos`)."""
+    out = {}
+    for m in dicts(container.get("volumeMounts")):
+        path = m.get("mountPath")
+        out[m.get("name")] = (path.rstrip("/") or "/") if isinstance(path, str) else path
+    return out
 
 
 def command_text(container: dict) -> str:
@@ -79,6 +84,10 @@ def _req(misma_red=False, mismo_nodo=False, volumen_local=False, escalan_juntos=
 EJ1_VISIBLE = [
     ("WordPress + MariaDB", _req()),
     ("Apache + Filebeat", _req(mismo_nodo=True, volumen_local=True, escalan_juntos=True)),
+    # one visible case for each half of the rule, so the self-check catches the usual slips
+    # ("1 pod if they scale together", "1 pod if they share anything")
+    ("Dos microservicios que escalan juntos y solo se hablan por la red del clúster", _req(escalan_juntos=True)),
+    ("Una app y un proxy que se hablan por localhost pero escalan por separado", _req(misma_red=True)),
 ]
 
 
@@ -90,8 +99,8 @@ def solution_pods_necesarios(requisitos: dict) -> int:
 
 
 def _ej1_hint(req: dict, expected: int, got: Any) -> str:
-    if not isinstance(got, int) or got not in (1, 2):
-        return "Devuelve el número 1 o el número 2."
+    if isinstance(got, bool) or not isinstance(got, (int, float)) or got not in (1, 2):
+        return "\n".join(filter(None, [type_hint(got, expected), "Devuelve el número 1 o el número 2."]))
     if expected == 2 and not req["escalan_juntos"]:
         return ("Si NO tienen que escalar juntos, van en pods distintos: si no, al escalar uno "
                 "escalas el otro (¡17 MariaDB para 17 WordPress!).")
@@ -105,7 +114,7 @@ def _ej1_cases(r: Rubric, fn: Callable, cases: list, points_each: float) -> None
     for label, req in cases:
         expected = solution_pods_necesarios(req)
         ok, got, err = call_student(fn, dict(req))
-        passed = ok and isinstance(got, int) and not isinstance(got, bool) and got == expected
+        passed = ok and same_number(got, expected)
         detail = err if not ok else ("" if passed else
                                      f"Esperaba {expected} y tu función devolvió {got!r}.\n"
                                      + _ej1_hint(req, expected, got))
@@ -137,7 +146,7 @@ def check_pod_filebeat(answer: Any, hidden: Any = None) -> Rubric:
     text = yaml_answer(answer, r, EJ2_NAME, EJ2_POINTS)
     if text is None:
         return r
-    ok, pod = valid_pod_item(r, text)
+    ok, pod, no_pod = valid_pod_item(r, text)
     _, containers, inits, volumes = pod_parts(pod)
     apache = _find(containers, "httpd") or _find(containers, "apache")
     r.item("Hay un contenedor Apache (imagen `httpd`)", 0.5, apache is not None,
@@ -161,7 +170,12 @@ def check_pod_filebeat(answer: Any, hidden: Any = None) -> Rubric:
     memory = [v for v in volumes if isinstance(v.get("emptyDir"), dict) and v["emptyDir"].get("medium") == "Memory"]
     disk = [v for v in volumes if "emptyDir" in v and v not in memory]
     detail = "Falta un volumen `emptyDir` con `medium: Memory` en `spec.volumes`."
-    if disk:
+    misspelt = [v["emptyDir"]["medium"] for v in disk if isinstance(v.get("emptyDir"), dict)
+                and str(v["emptyDir"].get("medium", "")).strip().lower() == "memory"]
+    if misspelt:
+        detail = (f"`medium: {misspelt[0]}` no vale: se escribe `Memory`, con M mayúscula "
+                  "(en Kubernetes las mayúsculas cuentan).")
+    elif disk:
         detail = ("Tu emptyDir va al disco del nodo: para los logs queremos RAM, rapidito, "
                   "con `emptyDir: {medium: Memory, sizeLimit: 100Ki}`.")
     r.item("Un volumen emptyDir en memoria (`medium: Memory`)", 1, bool(memory), detail)
@@ -188,7 +202,7 @@ def check_pod_filebeat(answer: Any, hidden: Any = None) -> Rubric:
     if filebeat is not None and is_sidecar(filebeat):
         r.note("Has usado un sidecar nativo (init container con `restartPolicy: Always`): ¡muy bien, "
                "así Filebeat arranca antes que Apache y se para después!")
-    return r
+    return explain_missing_pod(r, no_pod)
 
 
 # --------------------------------------------------------------------------- ej3: init container
@@ -198,6 +212,9 @@ EJ3_POINTS = 5
 EJ3_NAME = "pod_init_yaml"
 NGINX_HTML = "/usr/share/nginx/html"
 DAEMON_WORDS = ("sleep infinity", "tail -f", "while true", "while :")
+# programs that run until stopped: a script that starts one in an init container never ends
+SERVER_PROGRAMS = frozenset({"nginx", "httpd", "apache2", "apachectl", "java", "python", "python3", "node",
+                             "redis-server", "mysqld", "mariadbd", "postgres", "filebeat", "nc", "httpd-foreground"})
 
 
 def check_pod_init(answer: Any, hidden: Any = None) -> Rubric:
@@ -205,7 +222,7 @@ def check_pod_init(answer: Any, hidden: Any = None) -> Rubric:
     text = yaml_answer(answer, r, EJ3_NAME, EJ3_POINTS)
     if text is None:
         return r
-    ok, pod = valid_pod_item(r, text)
+    ok, pod, no_pod = valid_pod_item(r, text)
     _, containers, inits, volumes = pod_parts(pod)
     nginx = _find(containers, "nginx")
     regular_inits = [c for c in inits if not is_sidecar(c)]
@@ -234,6 +251,7 @@ def check_pod_init(answer: Any, hidden: Any = None) -> Rubric:
     in_html = bool(shared) and any(mounts(nginx).get(v) == NGINX_HTML for v in shared)
     writes = bool(shared) and any(isinstance(mounts(init).get(v), str) and mounts(init)[v] in command_text(init)
                                   for v in shared)
+    structure_ok = init is not None and nginx is not None and in_html and writes
     detail = []
     if not in_html:
         detail.append(f"nginx sirve lo que hay en `{NGINX_HTML}`: monta ahí el volumen compartido.")
@@ -243,7 +261,17 @@ def check_pod_init(answer: Any, hidden: Any = None) -> Rubric:
     r.item("El script escribe en el volumen y nginx lo sirve desde su carpeta web", 0.5, in_html and writes,
            "\n".join(detail))
 
+    unsimulated = _unsimulated_scripts(regular_inits)
+
     def behaviour() -> tuple[bool, str]:
+        if unsimulated:
+            # the simulator would run it as a never-ending server: not the student's fault
+            return structure_ok, (
+                "El clúster simulado no sabe ejecutar el script de tu init container "
+                f"({unsimulated[0]}): solo entiende órdenes sencillas como `echo ... > /ruta/fichero`. "
+                + ("Por la estructura (script que escribe en el volumen que sirve nginx) te doy el punto; "
+                   "para verlo en la simulación, escribe el fichero con su ruta completa."
+                   if structure_ok else "Y tu pod tampoco cumple lo de arriba: revisa los otros puntos."))
         # nginx is ready only if it sees the page: an exec probe reads the simulated files
         probed = copy.deepcopy(pod)
         for c in pod_parts(probed)[1]:
@@ -266,9 +294,46 @@ def check_pod_init(answer: Any, hidden: Any = None) -> Rubric:
         elif apps_running and not page:
             msg += f"\nnginx arranca, pero no encuentra `{NGINX_HTML}/index.html`: la portada no está en el volumen."
         return good, msg
-    simulated_item(r, "En el clúster simulado el init container termina, después arranca nginx y encuentra "
-                      "la portada (`index.html`)", 1, behaviour, valid_pod=ok and pod is not None)
-    return r
+    if simulated_item(r, "En el clúster simulado el init container termina, después arranca nginx y encuentra "
+                         "la portada (`index.html`)", 1, behaviour, valid_pod=ok and pod is not None) and unsimulated:
+        r.note(r.items[-1].detail or "")
+    return explain_missing_pod(r, no_pod)
+
+
+def _unsimulated_scripts(inits: list[dict]) -> list[str]:
+    """Why the simulator cannot run these init containers' scripts (it would run them as servers).
+
+    Only scripts (``sh -c ...``) that are not daemons count: a daemon really never ends."""
+    from k8s_helpers.kubelet.shell import program_for  # noqa: PLC0415
+
+    import shlex  # noqa: PLC0415
+
+    out = []
+    for c in inits:
+        text = command_text(c)
+        if not text or any(w in text for w in DAEMON_WORDS):
+            continue
+        try:
+            words = {w.rsplit("/", 1)[-1] for w in shlex.split(text.replace("|", " | "))}
+        except ValueError:
+            words = set(text.split())
+        if words & SERVER_PROGRAMS:
+            continue  # it may really never end: the simulation decides
+        try:
+            program = program_for(c)
+        except Exception:  # noqa: BLE001 - a garbage container: the other items say why
+            continue
+        if program.is_server and "guion" in program.description:
+            # "guion no interpretable (unknown command cd): ..." -> "la orden `cd`"
+            what = program.description.partition("(")[2].partition(")")[0]
+            if what.startswith("unknown command "):
+                what = f"la orden `{what[len('unknown command '):]}`"
+            elif what.startswith("operator "):
+                what = f"el operador `{what[len('operator '):]}`"
+            else:
+                what = f"`{what}`" if what else "alguna de sus órdenes"
+            out.append(f"usa {what}")
+    return out
 
 
 # --------------------------------------------------------------------------- ej4: fase y STATUS
@@ -332,6 +397,8 @@ def _ej4_cases(r: Rubric, fn: Callable, cases: list, points_each: float) -> None
             detail = err
         elif pair is None:
             detail = f"Devuelve una tupla de dos textos (fase, STATUS), no {got!r}."
+            if got is None:
+                detail += "\n" + type_hint(got, expected)
         else:
             detail = f"Esperaba {expected!r} y tu función devolvió {tuple(pair)!r}."
             hint = _ej4_hint(args, expected, pair)
@@ -395,9 +462,11 @@ def _ej5_cases(r: Rubric, fn: Callable, cases: list, points_each: float) -> None
         except Exception as exc:  # pragma: no cover - simulator bug
             r.item(call, points_each, False, simulator_failed(exc))
             continue
-        passed = ok and isinstance(got, int) and not isinstance(got, bool) and got == expected
+        passed = ok and same_number(got, expected)
         detail = err if not ok else f"Esperaba {expected} reinicios y tu función devolvió {got!r}."
-        if ok and not passed and isinstance(got, int) and got > expected:
+        if ok and not passed and type_hint(got, expected):
+            detail += "\n" + type_hint(got, expected)
+        elif ok and not passed and isinstance(got, (int, float)) and got > expected:
             detail += ("\nOjo con el back-off: el primer reinicio es inmediato, pero después Kubernetes "
                        "espera 10 s, luego 20, 40... (como mucho 5 minutos) desde que el contenedor acaba. "
                        "Por eso STATUS dice CrashLoopBackOff.")
@@ -415,13 +484,14 @@ def check_reinicios_tras(answer: Any, hidden: Any = None) -> Rubric:
 
 EXERCISES = {
     "ch02_ej1": Exercise("ch02_ej1", "pods_necesarios", "function", check_pods_necesarios,
-                         EJ1_POINTS, "Ejercicio 1: ¿un pod o dos?"),
+                         EJ1_POINTS, "Ejercicio 1: ¿un pod o dos?", EJ1_HIDDEN),
     "ch02_ej2": Exercise("ch02_ej2", EJ2_NAME, "yaml", check_pod_filebeat,
                          EJ2_POINTS, "Ejercicio 2: Apache con su sidecar Filebeat"),
     "ch02_ej3": Exercise("ch02_ej3", EJ3_NAME, "yaml", check_pod_init,
                          EJ3_POINTS, "Ejercicio 3: un init container que prepara la web"),
     "ch02_ej4": Exercise("ch02_ej4", "estado_tras", "function", check_estado_tras,
-                         EJ4_POINTS, "Ejercicio 4: fase y STATUS de un pod con init container"),
+                         EJ4_POINTS, "Ejercicio 4: fase y STATUS de un pod con init container", EJ4_HIDDEN),
     "ch02_ej5": Exercise("ch02_ej5", "reinicios_tras", "function", check_reinicios_tras,
-                         EJ5_POINTS, "Ejercicio 5: un script en un contenedor (¡KUBERNETES SE VUELVE LOCO!)"),
+                         EJ5_POINTS, "Ejercicio 5: un script en un contenedor (¡KUBERNETES SE VUELVE LOCO!)",
+                         EJ5_HIDDEN),
 }

@@ -19,8 +19,9 @@ from typing import Any, Callable
 
 from autograder.exercises import Exercise, call_student
 from autograder.exercises._common import (
-    describe_outcome, dict_answer, fn_name, pod_parts, simulate, simulated_item, simulator_failed,
-    summary, true_false_items, valid_pod_item, visible_and_hidden, yaml_answer,
+    describe_outcome, dict_answer, explain_missing_pod, fn_name, keys_note, pod_parts, same_number,
+    simulate, simulated_item, simulator_failed, summary, true_false_items, type_hint, valid_pod_item,
+    visible_and_hidden, yaml_answer,
 )
 from autograder.rubric import Rubric
 
@@ -106,7 +107,7 @@ def check_sondas_web(answer: Any, hidden: Any = None) -> Rubric:
     text = yaml_answer(answer, r, EJ1_NAME, EJ1_POINTS)
     if text is None:
         return r
-    ok, pod = valid_pod_item(r, text)
+    ok, pod, no_pod = valid_pod_item(r, text)
     _, containers, _, _ = pod_parts(pod)
     web = next((c for c in containers if c.get("name") == EJ1_CONTAINER), None)
     if web is None and len(containers) == 1:
@@ -169,7 +170,7 @@ def check_sondas_web(answer: Any, hidden: Any = None) -> Rubric:
         return good, msg
     simulated_item(r, "Simulado: una web que no arranca nunca se reinicia al agotar los 5 minutos", 0.5, never_app,
                    valid_pod=valid)
-    return r
+    return explain_missing_pod(r, no_pod)
 
 
 # --------------------------------------------------------------------------- ej2: presupuesto de arranque
@@ -186,15 +187,18 @@ EJ2_VISIBLE = [
 ]
 
 
+DEFAULTS_HINT = ("Cuando un campo no está, Kubernetes usa su valor por defecto: initialDelaySeconds 0, "
+                 "periodSeconds 10, failureThreshold 3 (por ejemplo `sonda.get(\"periodSeconds\", 10)`).")
+
+
 def _ej2_hint(probe: dict, expected: int, got: Any) -> str:
     if not isinstance(got, (int, float)) or isinstance(got, bool):
-        return "Devuelve un número de segundos."
+        return type_hint(got, expected) or "Devuelve un número de segundos."
     if got == expected + field(probe, "timeoutSeconds"):
         return "El timeout no se suma: es lo que espera cada intento, y los intentos van cada `periodSeconds`."
     missing = [k for k in ("initialDelaySeconds", "periodSeconds", "failureThreshold") if k not in probe]
     if missing:
-        return ("Cuando un campo no está, Kubernetes usa su valor por defecto: initialDelaySeconds 0, "
-                "periodSeconds 10, failureThreshold 3.")
+        return DEFAULTS_HINT
     return "initialDelaySeconds + failureThreshold × periodSeconds."
 
 
@@ -202,11 +206,17 @@ def _ej2_cases(r: Rubric, fn: Callable, cases: list, points_each: float) -> None
     for probe in cases:
         expected = startup_budget(probe)
         ok, got, err = call_student(fn, copy.deepcopy(probe))
-        passed = ok and isinstance(got, (int, float)) and not isinstance(got, bool) and got == expected
+        passed = ok and same_number(got, expected)
         shown = {k: v for k, v in probe.items() if k not in HANDLERS}
-        detail = err if not ok else f"Esperaba {expected} s y tu función devolvió {got!r}.\n" + _ej2_hint(probe, expected, got)
-        r.item(f"{fn_name(fn)}(sonda con {shown or 'todo por defecto'}) == {expected}", points_each, passed,
-               "" if passed else detail)
+        handler = next((h + " " for h in HANDLERS if h in probe), "")
+        if not ok:
+            detail = err
+            if "KeyError" in err or "NoneType" in err:
+                detail += "\n" + DEFAULTS_HINT
+        else:
+            detail = f"Esperaba {expected} s y tu función devolvió {got!r}.\n" + _ej2_hint(probe, expected, got)
+        r.item(f"{fn_name(fn)}(sonda {handler}con {shown or 'todo por defecto'}) == {expected}", points_each,
+               passed, "" if passed else detail)
 
 
 def check_presupuesto_arranque(answer: Any, hidden: Any = None) -> Rubric:
@@ -248,7 +258,12 @@ def check_arreglo_tomcat(answer: Any, hidden: Any = None) -> Rubric:
     text = yaml_answer(answer, r, EJ3_NAME, EJ3_POINTS)
     if text is None:
         return r
-    ok, pod = valid_pod_item(r, text)
+    if text.split() == EJ3_BROKEN.split():
+        r.item("Has arreglado el pod del Tomcat", EJ3_POINTS, False,
+               "Este es el pod roto de arriba tal cual, sin cambios: Kubernetes lo seguiría matando en bucle. "
+               "La solución es una `startupProbe` que le dé más de 90 s para arrancar.")
+        return r
+    ok, pod, no_pod = valid_pod_item(r, text)
     _, containers, _, _ = pod_parts(pod)
     tomcat = next((c for c in containers if c.get("name") == "tomcat"), containers[0] if containers else None)
     startup, liveness = probe_of(tomcat, "startupProbe"), probe_of(tomcat, "livenessProbe")
@@ -286,7 +301,7 @@ def check_arreglo_tomcat(answer: Any, hidden: Any = None) -> Rubric:
         return good, "A los 10 minutos: " + describe_outcome(sim["pod"])
     simulated_item(r, "Simulado: el Tomcat arranca sin reinicios y queda READY", 1, behaviour,
                    valid_pod=ok and pod is not None)
-    return r
+    return explain_missing_pod(r, no_pod)
 
 
 # --------------------------------------------------------------------------- ej4: diagnóstico
@@ -389,14 +404,23 @@ def _ej4_cases(r: Rubric, fn: Callable, cases: list, points_each: float, label: 
             r.item(call, points_each, False, simulator_failed(exc))
             continue
         ok, got, err = call_student(fn, events)
-        passed = ok and got == kind
+        passed = ok and _diagnosis(got) == kind
         if not ok:
             detail = err
-        elif got not in DIAGNOSES:
+        elif _diagnosis(got) not in DIAGNOSES:
             detail = f"Devuelve uno de {', '.join(repr(d) for d in DIAGNOSES)}; devolviste {got!r}."
+            if got is None:
+                detail += "\n" + type_hint(got, kind)
         else:
             detail = f"Esperaba {kind!r} y tu función dijo {got!r}.\n{EJ4_WHY[kind]}"
         r.item(f"{call} == {kind!r}", points_each, passed, "" if passed else detail)
+
+
+def _diagnosis(got: Any) -> Any:
+    """The student's answer, forgiving spelling: 'Sonda de vida' or 'sonda-de-vida' is 'sonda_de_vida'."""
+    if not isinstance(got, str):
+        return got
+    return "_".join(got.strip().lower().replace("-", " ").replace("_", " ").split())
 
 
 def check_diagnosticar(answer: Any, hidden: Any = None) -> Rubric:
@@ -457,6 +481,7 @@ def check_verdadero_falso(answer: Any, hidden: Any = None) -> Rubric:
     answer = dict_answer(answer, r, "afirmaciones", "clave -> True/False", EJ5_POINTS)
     if answer is None:
         return r
+    keys_note(r, answer, EJ5_STATEMENTS, hidden, EJ5_VISIBLE)
     return visible_and_hidden(
         r, lambda cases, each: true_false_items(r, answer, dict(cases), each, EJ5_WHY, _statement),
         EJ5_VISIBLE, hidden, EJ5_POINTS, EJ5_HIDDEN)
@@ -469,11 +494,11 @@ EXERCISES = {
     "ch04_ej1": Exercise("ch04_ej1", EJ1_NAME, "yaml", check_sondas_web,
                          EJ1_POINTS, "Ejercicio 1: las sondas de la web de los apuntes"),
     "ch04_ej2": Exercise("ch04_ej2", "presupuesto_arranque", "function", check_presupuesto_arranque,
-                         EJ2_POINTS, "Ejercicio 2: ¿cuánto puede tardar en arrancar?"),
+                         EJ2_POINTS, "Ejercicio 2: ¿cuánto puede tardar en arrancar?", EJ2_HIDDEN),
     "ch04_ej3": Exercise("ch04_ej3", EJ3_NAME, "yaml", check_arreglo_tomcat,
                          EJ3_POINTS, "Ejercicio 3: arregla el Tomcat que Kubernetes se carga"),
     "ch04_ej4": Exercise("ch04_ej4", "diagnosticar", "function", check_diagnosticar,
-                         EJ4_POINTS, "Ejercicio 4: diagnostica el pod por sus eventos"),
+                         EJ4_POINTS, "Ejercicio 4: diagnostica el pod por sus eventos", EJ4_HIDDEN),
     "ch04_ej5": Exercise("ch04_ej5", "afirmaciones", "value", check_verdadero_falso,
-                         EJ5_POINTS, "Ejercicio 5: verdadero o falso sobre las sondas"),
+                         EJ5_POINTS, "Ejercicio 5: verdadero o falso sobre las sondas", EJ5_HIDDEN),
 }

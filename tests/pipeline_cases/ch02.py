@@ -38,6 +38,35 @@ INIT_ETERNO_REINICIA = '''def estado_tras(duracion_init, segundos):
     return ("Running", "Running")
 '''
 
+# QA regressions, end to end: a YAML indented with a tab (ej2: 0, and every item blames the YAML,
+# not a "missing" container) and an init script with `cd`, which the simulator cannot run but a
+# real cluster would (ej3: full marks, with a note while the simulator lacks `cd`) -> 20 - 5 = 15
+FILEBEAT_CON_TABULADOR = FILEBEAT_EN_DISCO.replace("  - name: filebeat", "\t- name: filebeat")
+INIT_CON_CD = '''pod_init_yaml = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  initContainers:
+  - name: preparar
+    image: busybox:1.36
+    command: ["sh", "-c", "cd /datos && echo '<h1>Hola desde el init container</h1>' > index.html"]
+    volumeMounts:
+    - name: contenido
+      mountPath: /datos
+  containers:
+  - name: nginx
+    image: nginx:1.27
+    volumeMounts:
+    - name: contenido
+      mountPath: /usr/share/nginx/html
+  volumes:
+  - name: contenido
+    emptyDir: {}
+"""
+'''
+
 WRONG_SUBMISSIONS = [
     {
         "student": "alumno_disco",
@@ -50,5 +79,12 @@ WRONG_SUBMISSIONS = [
         "edits": {"ch02_ej4": INIT_ETERNO_REINICIA},
         "score": 19.0,
         "feedback": ["se queda en Pending", "Ejercicio 4: fase y STATUS de un pod con init container: 3 de 4"],
+    },
+    {
+        "student": "alumno_tabulador_y_cd",
+        "edits": {"ch02_ej2": FILEBEAT_CON_TABULADOR, "ch02_ej3": INIT_CON_CD},
+        "score": 15.0,
+        "feedback": ["hay tabuladores en la sangría", "No he podido leer tu YAML",
+                     "Ejercicio 3: un init container que prepara la web: 5 de 5"],
     },
 ]
