@@ -67,4 +67,4 @@ cluster-delete:
 	kind delete cluster --name curso-k8s
 
 clean:
-	rm -rf release submitted autograded feedback resultados gradebook.db .pytest_cache test-output
+	rm -rf release submitted autograded feedback resultados gradebook.db grades.csv .pytest_cache test-output

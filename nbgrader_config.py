@@ -27,3 +27,10 @@ c.ClearSolutions.code_stub = {
     "python": "# TU CÓDIGO AQUÍ\nraise NotImplementedError()",
 }
 c.ClearSolutions.text_stub = "ESCRIBE TU RESPUESTA AQUÍ"
+
+# Feedback HTML without the hidden tests' code: students read it, and hidden cases are reused
+# from year to year. (The outputs stay: they are the Spanish feedback of each exercise.)
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -157,15 +157,35 @@ def test_pipeline(assignment, tmp_path):
         assert float(r["max_score"]) == pytest.approx(float(case.MAX_SCORE))
 
     stem = Path(case.NOTEBOOK).stem
+    hidden_code = _hidden_code_lines(SOURCE / assignment / case.NOTEBOOK)
     for student in expected:
         page = root / "feedback" / student / assignment / f"{stem}.html"
         assert page.is_file(), f"no feedback HTML for {student}"
+        # nbgrader_config.py strips the hidden tests' code from the feedback students read
+        text = html.unescape(page.read_text("utf-8"))
+        assert "BEGIN HIDDEN TESTS" not in text, f"{student}: hidden tests in the feedback"
+        leaked = [line for line in hidden_code if line in text]
+        assert not leaked, f"{student}: hidden test code in the feedback: {leaked[:3]}"
     blank = html.unescape((root / "feedback" / "en_blanco" / assignment / f"{stem}.html").read_text("utf-8"))
     assert "Aún no has resuelto este ejercicio" in blank
     for w in wrong:
         text = html.unescape((root / "feedback" / w["student"] / assignment / f"{stem}.html").read_text("utf-8"))
         for snippet in w["feedback"]:
             assert snippet in text, f"{w['student']}: feedback lacks {snippet!r}"
+
+
+def _hidden_code_lines(notebook: Path) -> list[str]:
+    """Distinctive code lines inside the source notebook's hidden-test blocks."""
+    lines, inside = [], False
+    for cell in json.loads(notebook.read_text("utf-8"))["cells"]:
+        for line in "".join(cell["source"]).splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) >= 25:
+                lines.append(line.strip())
+    return lines
 
 
 # --------------------------------------------------------------------------- conventions (fast)
