@@ -291,6 +291,11 @@ def _suffix_hint(text: str, suffix: str | None = None) -> str:
         suffix = text[i:]
         if i == 0 or not any(c in _DIGITS for c in text[:i]):
             return "debe empezar por un número, p. ej. «500m», «1.5» o «256Mi»"
+        if not suffix:  # only digits, signs and dots, yet not a number: "1.5.5", "1-2", "5-"
+            return ("el número está mal escrito: admite un signo solo al principio y un único punto decimal, "
+                    "p. ej. «1.5» o «-2»")
+    if "," in text:
+        return f"los decimales se escriben con punto, no con coma: «{text.replace(',', '.')}»"
     if suffix in _HINTS:
         good = _HINTS[suffix]
         if suffix.endswith("b") and suffix[:-1] in ("K", "k", "M", "m", "G", "g", "T", "t"):

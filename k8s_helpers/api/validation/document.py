@@ -37,7 +37,7 @@ def check_document(obj, index: int, source: SourceDocument | None, result: Valid
         result.add(Problem(message, format_path(path) or None, line, col, rule, index, kind, name, severity))
 
     if not isinstance(obj, dict):
-        what = "una lista" if isinstance(obj, list) else f"un valor suelto ({obj!r})"
+        what = "una lista" if isinstance(obj, list) else f"un valor suelto («{obj}»)"
         emit((), f"el documento es {what}, no un objeto de Kubernetes: se esperaba un mapa con "
                  "«apiVersion», «kind», «metadata»...")
         return
@@ -50,12 +50,25 @@ def check_document(obj, index: int, source: SourceDocument | None, result: Valid
             literals = {k[n:]: v for k, v in source.literals.items() if k[:n] == prefix}
         findings = schema.check(obj, literals)
         schema_ok = not any(f.severity == "error" for f in findings)
-        for f in findings:
-            emit(f.path, f.message, f.rule, f.severity)
+        rule_findings, rule_error = [], None
         if schema.is_validatable(obj):
             from . import rules
-            for f in rules.check(obj, schema_ok=schema_ok):
-                emit(f.path, f.message, f.rule, f.severity)
+            try:
+                rule_findings = rules.check(obj, schema_ok=schema_ok)
+            except Exception as e:  # keep the schema findings; report the failure below
+                if _DEBUG:
+                    raise
+                rule_error = e
+        # A required field the rules explain themselves (e.g. «selector», RS-1) is said once.
+        explained = {f.path for f in rule_findings}
+        for f in findings:
+            if f.path in explained and f.message.startswith("falta el campo obligatorio"):
+                continue
+            emit(f.path, f.message, f.rule, f.severity)
+        for f in rule_findings:
+            emit(f.path, f.message, f.rule, f.severity)
+        if rule_error is not None:
+            raise rule_error
     except Exception as e:  # a bug here must never hide the student's feedback behind a traceback
         if _DEBUG:
             raise

@@ -166,12 +166,12 @@ def check(obj: dict, literals: dict | None = None) -> list[Finding]:
     out: list[Finding] = []
     api, kind = obj.get("apiVersion"), obj.get("kind")
     if api is None or api == "":
-        out.append(Finding(("apiVersion",), "falta «apiVersion», p. ej. «apiVersion: v1» (Pod, Service) o "
-                                            "«apiVersion: apps/v1» (Deployment)"))
+        out.append(_missing_top_key(obj, "apiVersion", "falta «apiVersion», p. ej. «apiVersion: v1» (Pod, Service) o "
+                                                       "«apiVersion: apps/v1» (Deployment)"))
     elif not isinstance(api, str):
         out.append(Finding(("apiVersion",), f"«apiVersion» debe ser un texto, no {_describe(api)}"))
     if kind is None or kind == "":
-        out.append(Finding(("kind",), "falta «kind», el tipo de objeto (Pod, Deployment, Service...)"))
+        out.append(_missing_top_key(obj, "kind", "falta «kind», el tipo de objeto (Pod, Deployment, Service...)"))
     elif not isinstance(kind, str):
         out.append(Finding(("kind",), f"«kind» debe ser un texto, no {_describe(kind)}"))
     if out:
@@ -193,6 +193,20 @@ def check(obj: dict, literals: dict | None = None) -> list[Finding]:
             seen.add(k)
             unique.append(f)
     return unique
+
+
+def _missing_top_key(obj: dict, field: str, message: str) -> Finding:
+    """`Kind: Pod` or `apiversion: v1`: kubectl finds no «kind»/«apiVersion» ("Object 'Kind' is
+    missing"); point at the misspelt key and name the right spelling."""
+    others = [k for k in obj if isinstance(k, str) and k != field and k not in ("apiVersion", "kind", "metadata",
+                                                                             "spec", "data", "status")]
+    guess = _suggest(field, others) if others else None
+    if guess is None:
+        guess = next((k for k in others if k.lower().replace("_", "").replace("-", "") == field.lower()), None)
+    if guess is not None:
+        why = " (las mayúsculas cuentan)" if guess.lower() == field.lower() else ""
+        return Finding((guess,), f"{message}: has escrito «{guess}», pero el campo se llama «{field}»{why}")
+    return Finding((field,), message)
 
 
 def _unknown_kind(api: str, kind: str) -> list[Finding]:
@@ -242,11 +256,26 @@ def _describe(value) -> str:
     return repr(value)
 
 
+# Field names students write in Spanish, and the Kubernetes field they mean.
+_SPANISH_FIELDS = {
+    "nombre": "name", "imagen": "image", "puerto": "port", "puertos": "ports", "valor": "value",
+    "valores": "values", "etiquetas": "labels", "etiqueta": "labels", "contenedores": "containers",
+    "contenedor": "containers", "replicas": "replicas", "réplicas": "replicas", "recursos": "resources",
+    "limites": "limits", "límites": "limits", "peticiones": "requests", "selector": "selector",
+    "comando": "command", "argumentos": "args", "volumenes": "volumes", "volúmenes": "volumes",
+    "tipo": "type", "clave": "key", "efecto": "effect", "operador": "operator", "ruta": "path",
+    "anotaciones": "annotations", "datos": "data", "espacio": "namespace",
+}
+
+
 def _suggest(word: str, candidates) -> str | None:
     candidates = list(candidates)
     for c in candidates:
         if c.lower() == word.lower():
             return c
+    spanish = _SPANISH_FIELDS.get(word.lower())
+    if spanish in candidates:
+        return spanish
     m = difflib.get_close_matches(word, candidates, n=1, cutoff=0.7)
     if m:
         return m[0]
@@ -267,6 +296,11 @@ def _translate(err, root, literals) -> list[Finding]:
                 if r not in inst]
     if v == "type":
         f = _type_error(path, err.instance, err.validator_value, literals.get(path))
+        if len(path) == 3 and path[:2] == ("spec", "selector") and path[2] in ("matchLabels", "matchExpressions") \
+                and isinstance(err.instance, (dict, list)):
+            f.message += (f". En un Service, «selector» es directamente el mapa de etiquetas, sin «{path[2]}»: "
+                          "«selector: {app: web}» (SVC-3)")
+            f.rule = "SVC-3"
         if _is_label_value_path(path) and isinstance(err.instance, (bool, int, float)):
             f.message += "; los valores de etiquetas y selectores son siempre textos (AFF-1)"
             f.rule = "AFF-1"
@@ -326,9 +360,21 @@ def _type_error(path, instance, expected, literal=None) -> Finding:
         msg += f". Quita las comillas: {instance.strip()}"
     elif "object" in exp and isinstance(instance, str):
         m = re.fullmatch(r"\s*([A-Za-z0-9_.\-/]+):(\S.*)", instance)
+        m2 = re.fullmatch(r"\s*([A-Za-z][A-Za-z0-9_.\-/]*)\s+(\S.*)", instance)
         if m:
             msg += (f". ¿Falta un espacio después de los dos puntos? «{m.group(1)}:{m.group(2)}» debe escribirse "
                     f"«{m.group(1)}: {m.group(2)}»")
+        elif re.fullmatch(r"\s*[A-Za-z0-9_.\-/]+=\S*(\s*,\s*[A-Za-z0-9_.\-/]+=\S*)*\s*", instance):
+            pairs = [x.strip().split("=", 1) for x in instance.split(",")]
+            msg += (". En YAML cada pareja se escribe «clave: valor» en su propia línea, no «clave=valor»: "
+                    + ", ".join(f"«{k}: {v}»" for k, v in pairs))
+        elif m2 and ":" not in instance:
+            msg += (f". ¿Falta «:»? «{m2.group(1)} {m2.group(2)}» debe escribirse «{m2.group(1)}: {m2.group(2)}»")
+    elif "object" in exp and path and path[-1] == "port" and isinstance(instance, (int, str)) \
+            and not isinstance(instance, bool):
+        field = "number" if isinstance(instance, int) else "name"
+        msg += f". En un Ingress el puerto del Service se escribe «port: {{{field}: {instance}}}» (ING-1)"
+        return Finding(path, msg, "ING-1")
     elif "array" in exp and isinstance(instance, dict):
         msg += ". Cada elemento de la lista empieza por «- »"
     elif "object" in exp and isinstance(instance, list):
@@ -353,7 +399,8 @@ def _unknown_fields(err, path) -> list[Finding]:
         msg = f"el campo «{key}» no existe aquí"
         guess = _suggest(key, props)
         hint = _misplaced_hint(key, inst, props)
-        if hint and (not guess or hint.startswith(". «" + key + "» es un campo de cada")):
+        if hint and (not guess or hint.startswith(". «" + key + "» es un campo de cada")
+                     or hint.endswith(("(RS-1)", "(ING-1)"))):
             msg += hint
         elif guess:
             msg += f". ¿Quisiste decir «{guess}»?"
@@ -365,6 +412,15 @@ def _unknown_fields(err, path) -> list[Finding]:
 
 
 def _misplaced_hint(key: str, inst: dict, props: dict) -> str | None:
+    # `selector: {app: web}` in a LabelSelector: the labels go inside matchLabels.
+    if "matchLabels" in props and "matchExpressions" in props and "matchLabels" not in inst \
+            and _suggest(key, props) is None:
+        return (f". Las etiquetas del selector van dentro de «matchLabels»: «selector: {{matchLabels: "
+                f"{{{key}: ...}}}}» (RS-1)")
+    # networking.k8s.io/v1beta1 Ingress backends, removed in 1.22.
+    if key in ("serviceName", "servicePort") and "service" in props:
+        return (". «serviceName»/«servicePort» eran del Ingress antiguo (networking.k8s.io/v1beta1, eliminado en "
+                "Kubernetes 1.22); en networking.k8s.io/v1 se escribe «service: {name: web, port: {number: 80}}» (ING-1)")
     # A field of a list item written at the level of the list (the item's indentation was lost).
     for sib, value in inst.items():
         if sib in props and isinstance(value, list) and value and isinstance(value[-1], dict):

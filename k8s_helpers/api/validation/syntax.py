@@ -52,8 +52,12 @@ def explain_yaml_error(err, full_text: str, offset: int = 0, document: int = 0) 
         return Problem("Error de sintaxis YAML: " + msg, None, ln, cl, document=document)
 
     if "'\\t'" in problem or "\\t" in problem:
-        tabs = _tab_lines(lines) or ([line] if line else [])
-        which = "la línea " + str(tabs[0]) if len(tabs) == 1 else "las líneas " + ", ".join(map(str, tabs))
+        # The parser's line first; other lines only when they start with a tab (a tab after some
+        # spaces may be legal content of a block scalar «|»).
+        at = [line] if line and line in _tab_lines(lines) else []
+        others = [i + 1 for i, l in enumerate(lines) if l.startswith("\t") and i + 1 != line]
+        tabs = (at + others) or ([line] if line else [])
+        which = f"la línea {tabs[0]}" if len(tabs) == 1 else "las líneas " + ", ".join(map(str, sorted(tabs)))
         return P(f"hay tabuladores en la sangría ({which}). YAML solo admite espacios para sangrar: "
                  "sustituye cada tabulador por espacios (normalmente 2 por nivel).", tabs[0] if tabs else line, None)
 
@@ -72,8 +76,15 @@ def explain_yaml_error(err, full_text: str, offset: int = 0, document: int = 0) 
         return P(f"el alias «*{name}» no corresponde a ningún ancla «&{name}» definida antes en el documento.")
 
     if "could not find expected ':'" in problem:
-        return P(f"a la clave de la línea {ctx_line or line} le falta «:». Cada campo se escribe «clave: valor».",
-                 ctx_line or line, ctx_col or col)
+        key_line = ctx_line or line
+        key_text = lines[key_line - 1] if key_line and key_line - 1 < len(lines) else ""
+        m = _KEY_NO_SPACE.match(key_text)
+        if m and not m.group(2).startswith(("//", "'", '"')):
+            return P(_no_space_message(key_line, m), key_line, ctx_col or col)
+        if re.match(r"^\s*-[^\s-]", key_text):
+            return P(_dash_message(key_line, key_text), key_line, ctx_col or col)
+        return P(f"a la clave de la línea {key_line} le falta «:». Cada campo se escribe «clave: valor».",
+                 key_line, ctx_col or col)
 
     if problem.startswith("mapping values are not allowed"):
         return P(_explain_mapping_values(lines, line), line, col)
@@ -103,6 +114,44 @@ def explain_yaml_error(err, full_text: str, offset: int = 0, document: int = 0) 
              "los «:» y las comillas de esta línea y de la anterior.")
 
 
+def _no_space_message(ln, m) -> str:
+    return (f"en la línea {ln} falta un espacio después de los dos puntos: «{m.group(1)}:{m.group(2)}» "
+            f"debe escribirse «{m.group(1)}: {m.group(2)}». Sin el espacio, YAML lo lee como un único texto.")
+
+
+def _dash_message(ln, text) -> str:
+    item = text.strip()
+    return (f"en la línea {ln} falta un espacio después del guion: «{item}» debe escribirse «- {item[1:]}». "
+            "Sin el espacio, YAML no lo lee como un elemento de lista.")
+
+
+_VALUE_WITH_COLON = re.compile(r"^(\s*(?:-\s+)?)([^\s:#'\"{\[][^:#]*?):\s+([^'\"{\[|>&*!#\s][^#]*?:(?:\s|$).*)$")
+
+
+def _outside_list_item(lines, pi) -> str | None:
+    """`key: value` at the column of a `- ` item above it (the list opened by an unindented
+    `ports:`): the key sits outside the item and the next, deeper line cannot continue it."""
+    prev = lines[pi]
+    col = _indent(prev)
+    i = pi - 1
+    while i >= 0:
+        t = lines[i]
+        if t.strip() and not t.strip().startswith("#"):
+            if _indent(t) < col:
+                return None
+            m = re.match(r"^(\s*)-\s+(\S)", t)
+            if _indent(t) == col and m:
+                first = t[m.end(2) - 1:].split(":")[0].strip()
+                key = prev.strip().split(":")[0]
+                item_col = m.end(2)
+                return (f"«{key}:» (línea {pi + 1}) está a la misma altura que el guion «-» de la línea {i + 1}, así "
+                        f"que queda fuera del elemento «{t.strip()}» de la lista, y la línea siguiente ya no encaja. "
+                        f"Para que «{key}:» forme parte de ese elemento, alinéalo con «{first}:» (columna {item_col}), "
+                        f"es decir, con {item_col - 1 - col} espacios más de sangría, igual que las líneas que le siguen.")
+        i -= 1
+    return None
+
+
 def _explain_mapping_values(lines, line) -> str:
     if not line or line - 1 >= len(lines):
         return "aquí no se puede abrir «clave: valor»; revisa la sangría y los «:»."
@@ -112,11 +161,20 @@ def _explain_mapping_values(lines, line) -> str:
     for ln, text in ((pi + 1 if pi is not None else None, prev), (line, cur)):
         m = _KEY_NO_SPACE.match(text) if text else None
         if m and not m.group(2).startswith(("//", "'", '"')):
-            return (f"en la línea {ln} falta un espacio después de los dos puntos: «{m.group(1)}:{m.group(2)}» "
-                    f"debe escribirse «{m.group(1)}: {m.group(2)}». Sin el espacio, YAML lo lee como un único texto.")
+            return _no_space_message(ln, m)
+    m = _VALUE_WITH_COLON.match(cur)
+    if m:
+        value = m.group(3).strip()
+        return (f"el valor de «{m.group(2).strip()}» contiene «: » («{value}»), y YAML lo lee como otra pareja "
+                f"«clave: valor». Si es un texto, ponlo entre comillas: {m.group(2).strip()}: \"{value}\"")
+    if pi is not None and re.match(r"^\s*-[^\s-]", prev):
+        return _dash_message(pi + 1, prev)
     if pi is not None and ":" not in prev.split("#")[0] and not prev.strip().startswith("-"):
         return (f"a la línea {pi + 1} («{prev.strip()}») le falta «:». Cada campo se escribe «clave: valor».")
     if pi is not None and _indent(cur) > _indent(prev):
+        hint = _outside_list_item(lines, pi)
+        if hint:
+            return hint
         m = re.match(r"^(\s*(?:-\s+)*)([^\s:#]+)\s*:", prev)
         key_col = len(m.group(1)) if m else _indent(prev)
         prev_key = m.group(2) if m else prev.strip()

@@ -23,6 +23,69 @@ MAX_NODES = 100_000            # nodes built after alias expansion
 MAX_DEPTH = 100
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_TAG = "tag:k8s-course,2026:plain"   # an untagged plain scalar, typed by go_plain_scalar
+
+# How kubectl types plain scalars: sigs.k8s.io/yaml uses its fork of go-yaml v2, whose resolve.go
+# differs from PyYAML's YAML 1.1 resolver: y/Y/n/N are booleans, `12:30` is a string (no base-60),
+# `0o17` and `1e3` are numbers, and integers follow Go's strconv.ParseInt(s, 0, 64) after
+# removing every `_`. Timestamps stay strings (go-yaml v2 decodes them as strings into interface{}).
+_GO_TRUE = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}
+_GO_FALSE = {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}
+_GO_NULL = {"", "~", "null", "Null", "NULL"}
+_GO_INF = {".inf": 1, ".Inf": 1, ".INF": 1, "+.inf": 1, "+.Inf": 1, "+.INF": 1, "-.inf": -1, "-.Inf": -1, "-.INF": -1}
+_GO_NAN = {".nan", ".NaN", ".NAN"}
+_GO_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+
+
+def _go_parse_int(s: str):
+    """strconv.ParseInt(s, 0, 64), falling back to ParseUint(s, 0, 64); None on error."""
+    t, sign = s, 1
+    if t[:1] in ("+", "-"):
+        sign, t = (-1 if t[0] == "-" else 1), t[1:]
+    if not t:
+        return None
+    base = 10
+    if t[0] == "0" and len(t) > 1:
+        prefix = t[1].lower()
+        base, t = {"x": (16, t[2:]), "o": (8, t[2:]), "b": (2, t[2:])}.get(prefix, (8, t[1:]))
+    digits = "0123456789abcdef"[:base]
+    if not t or any(ch.lower() not in digits for ch in t):
+        return None
+    v = sign * int(t, base)
+    if -2**63 <= v < 2**63 or (s[0] not in "+-" and v < 2**64):
+        return v
+    return None
+
+
+def go_plain_scalar(s: str):
+    """The value go-yaml v2 (kubectl) gives an untagged plain scalar: bool, None, int, float or str."""
+    if s in _GO_TRUE:
+        return True
+    if s in _GO_FALSE:
+        return False
+    if s in _GO_NULL:
+        return None
+    if s in _GO_INF:
+        return float("inf") * _GO_INF[s]
+    if s in _GO_NAN:
+        return float("nan")
+    first = s[:1]
+    if first == ".":
+        return float(s) if _GO_YAML_FLOAT.match(s) else s
+    if first and first in "+-0123456789":
+        plain = s.replace("_", "")
+        v = _go_parse_int(plain) if plain else None
+        if v is not None:
+            return v
+        if _GO_YAML_FLOAT.match(plain):
+            f = float(plain)
+            return s if f in (float("inf"), float("-inf")) else f
+        for prefix, sign in (("0b", 1), ("-0b", -1)):  # go-yaml's own binary fallback
+            if plain.startswith(prefix) and plain[len(prefix):] and set(plain[len(prefix):]) <= {"0", "1"}:
+                return sign * int(plain[len(prefix):], 2)
+    return s
+
+
 _STR_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value", "tag:yaml.org,2002:binary"}
 _SAFE = SafeConstructor()
 
@@ -86,6 +149,8 @@ class _Builder:
         self.positions: dict = {}
         self.literals: dict = {}
         self.count = 0
+        self.fatal = False          # the document cannot be turned into JSON (e.g. a map used as a key)
+        self._reported: set = set()  # (line, col, what): an anchor reused by aliases reports once
 
     def mark(self, m) -> tuple[int, int]:
         return m.line + 1 + self.line_offset, m.column + 1
@@ -119,6 +184,10 @@ class _Builder:
             line, col = self.mark(key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
                 # e.g. `replicas: {{replicas}}`: a template placeholder is a map used as a key.
+                # sigs.k8s.io/yaml cannot convert such a document to JSON: kubectl rejects it whole.
+                self.fatal = True
+                if not self._once(line, col, "key"):
+                    return None
                 self.problems.append(Problem(
                     "Error de sintaxis YAML: aquí hay una clave que no es un texto sino un "
                     + ("mapa «{...}»" if isinstance(key_node, yaml.MappingNode) else "lista «[...]»")
@@ -126,9 +195,11 @@ class _Builder:
                     "(o ponlo entre comillas si es un texto).", None, line, col, document=self.document))
                 return None
             key = _key_text(self.scalar(key_node, path))
-            if key in seen:
+            if key in seen and self._once(line, col, "dup"):
+                where = (f"dos veces en la línea {line}" if seen[key] == line
+                         else f"líneas {seen[key]} y {line}")
                 self.problems.append(Problem(
-                    f"la clave «{key}» está repetida (líneas {seen[key]} y {line}); Kubernetes rechaza "
+                    f"la clave «{key}» está repetida ({where}); Kubernetes rechaza "
                     "los campos duplicados: deja solo una", format_path(path + (key,)), line, col,
                     document=self.document))
             seen[key] = line
@@ -137,22 +208,59 @@ class _Builder:
         for value_node in merged:  # YAML merge keys: explicit keys win
             sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
             for src in sources:
-                data = self.build(src, path, depth + 1, stack)
+                # Build the merged map aside so its positions and literals never replace those of
+                # the keys written explicitly here (which win, as in yaml.v3 and the merge spec).
+                outer_pos, outer_lit = self.positions, self.literals
+                self.positions, self.literals = {}, {}
+                try:
+                    data = self.build(src, path, depth + 1, stack)
+                finally:
+                    inner_pos, inner_lit = self.positions, self.literals
+                    self.positions, self.literals = outer_pos, outer_lit
                 if isinstance(data, dict):
-                    for k, v in data.items():
-                        out.setdefault(k, v)
+                    taken = [k for k in data if k not in out]  # in order: earlier sources win
+                    for k in taken:
+                        out[k] = data[k]
+                    n = len(path)
+                    for table, inner in ((self.positions, inner_pos), (self.literals, inner_lit)):
+                        for p, v in inner.items():
+                            if len(p) > n and p[n] in taken:
+                                table.setdefault(p, v)
         return out
 
+    def _once(self, line, col, what) -> bool:
+        """True the first time a problem at (line, col) is seen: an anchored node built again
+        for each alias must not repeat its problems."""
+        k = (line, col, what)
+        if k in self._reported:
+            return False
+        self._reported.add(k)
+        return True
+
     def scalar(self, node, path):
-        if node.tag in _STR_TAGS:
+        if node.tag == _PLAIN_TAG:
+            value = go_plain_scalar(node.value)
+            if isinstance(value, float) and value != value:
+                return str(node.value)
+            if not isinstance(value, str):
+                self.literals[path] = node.value
+            return value
+        if node.tag in _STR_TAGS or node.tag == _MERGE_TAG:  # `<<` used as a value is just text
             return str(node.value)
         try:
             value = _SAFE.construct_object(node, deep=True)
-        except yaml.YAMLError:
+        except Exception as e:  # YAMLError, or ValueError/IndexError... from a tagged scalar like `!!int ""`
+            # `!!python/...` (not allowed) or `!!int abc` (kubectl: "cannot decode !!str `abc` as a !!int").
             line, col = self.mark(node.start_mark)
-            self.problems.append(Problem(
-                f"la etiqueta YAML «{node.tag}» no está admitida en un manifiesto de Kubernetes; quítala",
-                format_path(path) or None, line, col, document=self.document))
+            if not self._once(line, col, "tag"):
+                return str(node.value)
+            short = node.tag.replace("tag:yaml.org,2002:", "!!")
+            if isinstance(e, yaml.YAMLError):
+                msg = f"la etiqueta YAML «{short}» no está admitida en un manifiesto de Kubernetes; quítala"
+            else:
+                msg = (f"«{node.value}» no se puede leer como «{short}»: quita la etiqueta «{short}» "
+                       "(o corrige el valor)")
+            self.problems.append(Problem(msg, format_path(path) or None, line, col, document=self.document))
             return str(node.value)
         if isinstance(value, float) and value != value:
             return str(node.value)
@@ -174,9 +282,42 @@ def load_documents(text: str) -> tuple[list[SourceDocument], list[Problem]]:
     problems: list[Problem] = []
     if len(text) > MAX_CHARS:
         problems.append(Problem(
-            f"el texto tiene {len(text)} caracteres; el máximo que se revisa es {MAX_CHARS}. "
+            f"El texto tiene {len(text)} caracteres; el máximo que se revisa es {MAX_CHARS}. "
             "¿Has pegado algo que no es un manifiesto?", None, 1, 1))
         return [], problems
+    text, ignored = _drop_after_document_end(text)
+    docs, problems = _load_all(text, problems)
+    for ln in ignored:
+        doc = max([i for i, d in enumerate(docs) if d.start_line <= ln] or [0])
+        problems.append(Problem(
+            "después de «...» (fin de documento) este texto no va precedido de «---»: kubectl solo lee el primer "
+            "documento de cada bloque separado por «---» y lo ignoraría, así que no se ha revisado. Si es otro "
+            "objeto, sepáralo con una línea «---».", None, ln, None, document=doc, severity="aviso"))
+    return docs, problems
+
+
+def _drop_after_document_end(text: str) -> tuple[str, list[int]]:
+    """Blank the content between a `...` line and the next `---` line (kubectl splits only at
+    `---` and go-yaml decodes just the first document of a block); keep line numbers."""
+    if "\n..." not in "\n" + text:
+        return text, []
+    out, ignored, ignoring, noted = [], [], False, False
+    for i, line in enumerate(text.splitlines(keepends=True)):
+        body = line.rstrip("\r\n")
+        if re.match(r"---(\s|$)", body):
+            ignoring = False
+        elif re.match(r"\.\.\.(\s|$)", body):
+            ignoring, noted = True, False
+        elif ignoring and body.strip() and not body.lstrip().startswith(("#", "%")):
+            if not noted:
+                ignored.append(i + 1)
+                noted = True
+            line = line[len(body):]
+        out.append(line)
+    return "".join(out), ignored
+
+
+def _load_all(text: str, problems: list) -> tuple[list[SourceDocument], list[Problem]]:
     try:
         docs = _load_chunk(text, 0, 0, problems, fast=True)
         return docs, problems
@@ -224,12 +365,32 @@ def _only_comments(chunk: str) -> bool:
 
 
 # libyaml composes ~10x faster; on an error the pure-Python loader re-parses the text,
-# because the Spanish explanations are written against its messages.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# because the Spanish explanations are written against its messages. Both type plain
+# scalars like kubectl (see go_plain_scalar), not like PyYAML's YAML 1.1 resolver.
+class _GoResolver:
+    """Plain scalars are typed later by `go_plain_scalar` (as kubectl's YAML library does);
+    only `<<` and the null words are resolved here, so merge keys and empty documents work."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            if value == "<<":
+                return _MERGE_TAG
+            if value in _GO_NULL:
+                return "tag:yaml.org,2002:null"
+            return _PLAIN_TAG
+        return super().resolve(kind, value, implicit)
+
+
+class _SafeLoader(_GoResolver, yaml.SafeLoader):
+    pass
+
+
+class _FastLoader(_GoResolver, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    pass
 
 
 def _load_chunk(text: str, line_offset: int, first_doc: int, problems: list, fast: bool = False) -> list[SourceDocument]:
-    loader = (_FAST_LOADER if fast else yaml.SafeLoader)(text)
+    loader = (_FastLoader if fast else _SafeLoader)(text)
     docs: list[SourceDocument] = []
     local: list[Problem] = []
     try:
@@ -242,6 +403,8 @@ def _load_chunk(text: str, line_offset: int, first_doc: int, problems: list, fas
             b = _Builder(line_offset, first_doc + len(docs), local)
             obj = b.build(node)
             b.positions[()] = b.mark(node.start_mark)
+            if b.fatal:
+                obj = None  # not convertible to JSON: only its syntax problem is reported
             docs.append(SourceDocument(obj, b.positions, b.mark(node.start_mark)[0], b.literals))
     finally:
         loader.dispose()

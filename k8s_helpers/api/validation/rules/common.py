@@ -33,9 +33,13 @@ def add(out: list, path, message: str, rule: str | None = None) -> None:
     out.append(Finding(tuple(path), message, rule))
 
 
-def enum_check(out, path, value, allowed, what: str, rule: str | None = None, extra: str = "") -> bool:
-    """Unsupported value -> Spanish message with the allowed values and a suggestion."""
-    if value is None or not isinstance(value, str) or value in allowed:
+def enum_check(out, path, value, allowed, what: str, rule: str | None = None, extra: str = "",
+               empty_ok: bool = False) -> bool:
+    """Unsupported value -> Spanish message with the allowed values and a suggestion.
+
+    ``empty_ok``: the API server's defaulting replaces "" before validation (e.g. an empty
+    imagePullPolicy, restartPolicy or Service type), so "" is accepted."""
+    if value is None or not isinstance(value, str) or value in allowed or (empty_ok and value == ""):
         return True
     msg = f"{what} «{value}» no es válido; los valores admitidos son: " + ", ".join(f"«{a}»" for a in allowed)
     guess = suggest(value, allowed)

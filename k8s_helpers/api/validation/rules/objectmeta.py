@@ -39,6 +39,9 @@ def name_errors(kind: str, name: str) -> list[str]:
         return validate_dns1123_label(name)
     if kind in _SUBDOMAIN_KINDS:
         errs = validate_dns1123_subdomain(name)
+        if kind == "Job" and len(name) > 63:  # copied into the job-name label of its Pods (JOB-1)
+            errs.append(f"«{name}» tiene {len(name)} caracteres; un Job admite como máximo 63 (su nombre se copia "
+                        "en la etiqueta «job-name» de sus Pods, y una etiqueta no pasa de 63)")
         if kind == "CronJob" and len(name) > 52:
             errs.append(f"«{name}» tiene {len(name)} caracteres; un CronJob admite como máximo 52 "
                         "(sus Jobs añaden 11 caracteres al nombre)")
@@ -55,7 +58,8 @@ def check(obj: dict, out: list) -> None:
     if meta is None:
         add(out, ("metadata",), "falta «metadata» con al menos «name»: todo objeto necesita un nombre")
         return
-    meta = as_dict(meta)
+    if not isinstance(meta, dict):
+        return  # the schema already said that «metadata» must be an object
     name, gen = meta.get("name"), meta.get("generateName")
     if (name is None or name == "") and not gen:
         add(out, ("metadata", "name"), "falta el nombre del objeto: escribe «name» dentro de «metadata» "
@@ -77,7 +81,7 @@ def check_labels(labels: dict, path: tuple, out: list, rule: str = "AFF-1") -> N
     """Label keys and string values (non-strings were reported by the schema)."""
     for key, value in labels.items():
         for e in validate_label_key(key):
-            add(out, path + (key,), f"clave de etiqueta no válida: {e}")
+            add(out, path + (key,), f"clave de etiqueta no válida: {e}", "DNS-1123")
         if isinstance(value, str):
             for e in validate_label_value(value):
                 add(out, path + (key,), e, rule)

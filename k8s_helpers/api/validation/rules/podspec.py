@@ -8,7 +8,7 @@ affinity: string values, operators, Gt/Lt integers), IMG-4 (imagePullPolicy).
 """
 from __future__ import annotations
 
-from ...labels import validate_dns1123_label, validate_label_key, validate_label_value
+from ...labels import validate_dns1123_label, validate_dns1123_subdomain, validate_label_key, validate_label_value
 from ...quantity import parse_quantity
 from .. import schema
 from .common import add, as_dict, as_list, enum_check, get, iana_svc_name_errors, is_int, suggest
@@ -18,6 +18,7 @@ _STANDARD_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 _PROBE_FIELDS_MIN = {"initialDelaySeconds": 0, "periodSeconds": 0, "timeoutSeconds": 0,
                      "successThreshold": 0, "failureThreshold": 0}
 _HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+_CONTROLLERS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController", "Job", "CronJob"}
 
 
 def check_quantities(obj: dict, out: list) -> None:
@@ -42,23 +43,35 @@ def check(spec: dict, path: tuple, ctx: dict, out: list) -> None:
     containers = spec.get("containers")
     if isinstance(containers, list) and not containers:
         add(out, path + ("containers",), "la lista «containers» está vacía: un Pod necesita al menos un contenedor")
-    enum_check(out, path + ("restartPolicy",), spec.get("restartPolicy"), ("Always", "OnFailure", "Never"),
-               "restartPolicy", "POD-1")
+    if kind not in _CONTROLLERS:  # controllers judge their template's restartPolicy themselves (RS-1, JOB-1)
+        enum_check(out, path + ("restartPolicy",), spec.get("restartPolicy"), ("Always", "OnFailure", "Never"),
+                   "restartPolicy", "POD-1", empty_ok=True)
     enum_check(out, path + ("dnsPolicy",), spec.get("dnsPolicy"),
-               ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"), "dnsPolicy")
+               ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"), "dnsPolicy", empty_ok=True)
     names: dict[str, tuple] = {}
     volumes = {v.get("name") for v in as_list(spec.get("volumes")) if isinstance(v, dict) and isinstance(v.get("name"), str)}
     volumes |= {n for n in ctx.get("claim_templates", ()) if isinstance(n, str)}  # StatefulSet volumeClaimTemplates are volumes too (STS-1)
     for group in ("initContainers", "containers"):
-        for i, c in enumerate(as_list(spec.get(group))):
+        items = as_list(spec.get(group))
+        for i, c in enumerate(items):
             if isinstance(c, dict):
-                _container(c, path + (group, i), group, names, volumes, not template, out)
+                nxt = items[i + 1] if i + 1 < len(items) else None
+                # `- name: web` then `- image: nginx`: one container split in two list items.
+                split = (isinstance(nxt, dict) and "name" not in nxt and "image" in nxt
+                         and "image" not in c and "name" in c)
+                _container(c, path + (group, i), group, names, volumes, not template, out, split)
     _volumes(as_list(spec.get("volumes")), path + ("volumes",), out)
     _tolerations(as_list(spec.get("tolerations")), path + ("tolerations",), out)
     node_selector = spec.get("nodeSelector")
     if isinstance(node_selector, dict):
         check_labels(node_selector, path + ("nodeSelector",), out)
     _affinity(as_dict(spec.get("affinity")), path + ("affinity",), out)
+    # ValidatePodSpec: nodeName (ValidateNodeName) and serviceAccountName are DNS-1123 subdomains.
+    for field, rule in (("nodeName", "SCH-1"), ("serviceAccountName", "DNS-1123")):
+        value = spec.get(field)
+        if isinstance(value, str) and value:
+            for e in validate_dns1123_subdomain(value):
+                add(out, path + (field,), f"«{field}» no válido: {e}", rule)
     tgps = spec.get("terminationGracePeriodSeconds")
     if is_int(tgps) and tgps < 0:
         add(out, path + ("terminationGracePeriodSeconds",), "no puede ser negativo")
@@ -67,7 +80,8 @@ def check(spec: dict, path: tuple, ctx: dict, out: list) -> None:
         add(out, path + ("activeDeadlineSeconds",), "debe ser mayor que 0")
 
 
-def _container(c: dict, path: tuple, group: str, names: dict, volumes: set, is_pod: bool, out: list) -> None:
+def _container(c: dict, path: tuple, group: str, names: dict, volumes: set, is_pod: bool, out: list,
+               split: bool = False) -> None:
     name = c.get("name")
     if isinstance(name, str):
         for e in validate_dns1123_label(name):
@@ -77,12 +91,19 @@ def _container(c: dict, path: tuple, group: str, names: dict, volumes: set, is_p
                                        "(también los initContainers) necesita un nombre distinto")
         names[name] = path
     image = c.get("image")
-    if image is None or (isinstance(image, str) and not image.strip()):
-        add(out, path + ("image",), "falta «image», la imagen del contenedor (p. ej. «nginx:1.27»)", "IMG-3")
+    # validateContainerCommon: only an empty image is missing; leading/trailing spaces are rejected
+    # for Pods only (pod templates keep " " for backward compatibility).
+    if image is None or image == "" or (is_pod and isinstance(image, str) and not image.strip()):
+        hint = ""
+        if split:
+            hint = (f". El elemento siguiente de la lista («{path[-2]}[{path[-1] + 1}]») tiene «image» pero no «name»: "
+                    "¿sobra el guion de «- image:»? Todos los campos de un contenedor van bajo un único «-», "
+                    "alineados con «name:»")
+        add(out, path + ("image",), "falta «image», la imagen del contenedor (p. ej. «nginx:1.27»)" + hint, "IMG-3")
     elif isinstance(image, str) and is_pod and image != image.strip():
         add(out, path + ("image",), f"la imagen «{image}» tiene espacios al principio o al final; quítalos", "IMG-3")
     enum_check(out, path + ("imagePullPolicy",), c.get("imagePullPolicy"), ("Always", "IfNotPresent", "Never"),
-               "imagePullPolicy", "IMG-4")
+               "imagePullPolicy", "IMG-4", empty_ok=True)
     is_sidecar = group == "initContainers" and c.get("restartPolicy") == "Always"
     rp = c.get("restartPolicy")
     if group == "initContainers" and rp is not None and rp != "Always":
@@ -93,17 +114,38 @@ def _container(c: dict, path: tuple, group: str, names: dict, volumes: set, is_p
             if c.get(f) is not None:
                 add(out, path + (f,), f"un initContainer normal no admite «{f}» (solo los sidecar, con "
                                       "«restartPolicy: Always»): se ejecuta hasta terminar antes que los demás", "POD-2")
+    for i, e in enumerate(as_list(c.get("env"))):
+        if isinstance(e, dict) and isinstance(e.get("name"), str):
+            _env_name(e["name"], path + ("env", i, "name"), out)
     _ports(as_list(c.get("ports")), path + ("ports",), out)
     _resources(as_dict(c.get("resources")), path + ("resources",), out)
     for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
         if isinstance(c.get(probe), dict) and not (group == "initContainers" and not is_sidecar):
             _probe(c[probe], probe, path + (probe,), c, out)
+    mount_paths: dict = {}
     for i, m in enumerate(as_list(c.get("volumeMounts"))):
+        mp = m.get("mountPath") if isinstance(m, dict) else None
+        if isinstance(mp, str) and mp:  # validateVolumeMounts: "must be unique"
+            if mp in mount_paths:
+                add(out, path + ("volumeMounts", i, "mountPath"),
+                    f"la ruta «{mp}» ya se usa en volumeMounts[{mount_paths[mp]}]: cada volumen se monta en una ruta "
+                    "distinta dentro del contenedor")
+            mount_paths.setdefault(mp, i)
         if isinstance(m, dict) and isinstance(m.get("name"), str) and m["name"] not in volumes:
             add(out, path + ("volumeMounts", i, "name"),
                 f"el volumen «{m['name']}» no está definido en «volumes» del Pod"
                 + (f"; ¿quisiste decir «{suggest(m['name'], [v for v in volumes if isinstance(v, str)])}»?"
                    if suggest(m["name"], [v for v in volumes if isinstance(v, str)]) else ""))
+
+
+def _env_name(name: str, path: tuple, out: list) -> None:
+    """IsRelaxedEnvVarName (apimachinery; RelaxedEnvironmentVariableValidation, on by default since
+    1.34): not empty, printable ASCII characters other than «=». `1VAR` and `MY-VAR` are accepted."""
+    if name == "":
+        add(out, path, "el nombre de la variable de entorno está vacío")
+    elif any(ord(ch) > 126 or ord(ch) < 32 or ch == "=" for ch in name):
+        add(out, path, f"el nombre de variable de entorno «{name}» no es válido: solo admite caracteres ASCII "
+                       "imprimibles (sin tildes ni «ñ») y no puede contener «=» (el valor va en «value»)")
 
 
 def _ports(ports: list, path: tuple, out: list) -> None:
@@ -117,7 +159,7 @@ def _ports(ports: list, path: tuple, out: list) -> None:
         hp = p.get("hostPort")
         if is_int(hp) and not 0 <= hp <= 65535:
             add(out, path + (i, "hostPort"), f"el puerto {hp} está fuera de rango: debe estar entre 1 y 65535")
-        enum_check(out, path + (i, "protocol"), p.get("protocol"), ("TCP", "UDP", "SCTP"), "el protocolo")
+        enum_check(out, path + (i, "protocol"), p.get("protocol"), ("TCP", "UDP", "SCTP"), "el protocolo", empty_ok=True)
         name = p.get("name")
         if isinstance(name, str):
             for e in iana_svc_name_errors(name):
@@ -189,8 +231,12 @@ def _probe(probe: dict, kind: str, path: tuple, container: dict, out: list) -> N
         add(out, path + ("terminationGracePeriodSeconds",),
             "readinessProbe no admite «terminationGracePeriodSeconds» (una readinessProbe no reinicia nada)",
             "PRB-1")
+    ex = probe.get("exec")
+    if isinstance(ex, dict) and not ex.get("command"):
+        add(out, path + ("exec", "command"), "«exec» necesita «command» con al menos un elemento, p. ej. "
+                                             "«command: [cat, /tmp/healthy]»", "PRB-1")
     http = as_dict(probe.get("httpGet"))
-    enum_check(out, path + ("httpGet", "scheme"), http.get("scheme"), ("HTTP", "HTTPS"), "scheme", "PRB-1")
+    enum_check(out, path + ("httpGet", "scheme"), http.get("scheme"), ("HTTP", "HTTPS"), "scheme", "PRB-1", empty_ok=True)
     for h in ("httpGet", "tcpSocket"):
         port = get(probe, h, "port")
         _probe_port(port, path + (h, "port"), container, out)
@@ -221,6 +267,10 @@ def _volumes(volumes: list, path: tuple, out: list) -> None:
         name = v["name"]
         for e in validate_dns1123_label(name):
             add(out, path + (i, "name"), f"nombre de volumen no válido: {e}", "DNS-1123")
+        sources = [k for k, val in v.items() if k != "name" and val is not None]
+        if len(sources) > 1:  # validateVolumeSource: "may not specify more than 1 volume type"
+            add(out, path + (i, sources[1]), f"el volumen «{name}» tiene varios tipos (" + ", ".join(
+                f"«{k}»" for k in sources) + "); cada volumen tiene un solo tipo: sepáralos en volúmenes distintos")
         if name in seen:
             add(out, path + (i, "name"), f"el volumen «{name}» está repetido")
         seen.add(name)
@@ -242,7 +292,7 @@ def _tolerations(tols: list, path: tuple, out: list) -> None:
             if not (isinstance(t.get("value"), str) and t["value"].lstrip("-").isdigit()):
                 add(out, p + ("value",), f"con «operator: {op}» «value» debe ser un número entero entre comillas",
                     "TNT-1")
-        elif op is not None and isinstance(op, str) and op not in ("Equal", "Exists"):
+        elif isinstance(op, str) and op not in ("Equal", "Exists", ""):  # "" means Equal
             extra = ""
             if op in ("In", "NotIn"):
                 extra = (". Las tolerancias no usan listas: para aceptar un valor concreto usa «operator: Equal» con "
@@ -251,7 +301,7 @@ def _tolerations(tols: list, path: tuple, out: list) -> None:
             add(out, p + ("operator",), f"el operador «{op}» no es válido en una toleración; solo se admiten «Equal» "
                                         "(el valor por defecto) y «Exists»"
                 + (f". ¿Quisiste decir «{guess}»?" if guess and op not in ("In", "NotIn") else "") + extra, "TNT-1")
-        if (key is None or key == "") and op != "Exists" and (op is None or op == "Equal"):
+        if (key is None or key == "") and op in (None, "", "Equal"):
             add(out, p + ("operator",), "una toleración sin «key» debe usar «operator: Exists» (así tolera todas las "
                                         "marcas)", "TNT-1")
         if op == "Exists" and t.get("value") not in (None, ""):
@@ -260,7 +310,7 @@ def _tolerations(tols: list, path: tuple, out: list) -> None:
             for e in validate_label_key(key):
                 add(out, p + ("key",), f"clave no válida: {e}", "TNT-1")
         val = t.get("value")
-        if isinstance(val, str) and val and op in (None, "Equal"):
+        if isinstance(val, str) and val and op in (None, "", "Equal"):
             for e in validate_label_value(val):
                 add(out, p + ("value",), e, "TNT-1")
         eff = t.get("effect")

@@ -20,7 +20,7 @@ def check(obj: dict, out: list) -> None:
         return
     spec = as_dict(obj.get("spec"))
     t = spec.get("type")
-    type_ok = enum_check(out, ("spec", "type"), t, _TYPES, "el tipo de Service", "SVC-2")
+    type_ok = enum_check(out, ("spec", "type"), t, _TYPES, "el tipo de Service", "SVC-2", empty_ok=True)
     if not type_ok:  # judge the ports as the type the student most likely meant
         from .common import suggest
         t = suggest(t, _TYPES) if isinstance(t, str) else None
@@ -52,7 +52,7 @@ def check(obj: dict, out: list) -> None:
         if is_int(port) and not 1 <= port <= 65535:
             add(out, path + ("port",), f"el puerto {port} está fuera de rango: debe estar entre 1 y 65535", "SVC-1")
         proto = p.get("protocol") if isinstance(p.get("protocol"), str) and p.get("protocol") else "TCP"
-        enum_check(out, path + ("protocol",), p.get("protocol"), ("TCP", "UDP", "SCTP"), "el protocolo", "SVC-1")
+        enum_check(out, path + ("protocol",), p.get("protocol"), ("TCP", "UDP", "SCTP"), "el protocolo", "SVC-1", empty_ok=True)
         if is_int(port):
             if (port, proto) in seen_ports:
                 add(out, path + ("port",), f"el puerto {port}/{proto} está repetido (ya está en ports[{seen_ports[(port, proto)]}])",
@@ -68,9 +68,10 @@ def check(obj: dict, out: list) -> None:
                 add(out, path + ("name",), f"el nombre de puerto «{name}» está repetido", "SVC-1")
             seen_names[name] = i
         tp = p.get("targetPort")
-        if is_int(tp) and not 1 <= tp <= 65535:
+        # SetDefaults_Service: targetPort 0 or "" becomes `port` before validation (SVC-1).
+        if is_int(tp) and tp != 0 and not 1 <= tp <= 65535:
             add(out, path + ("targetPort",), f"el puerto {tp} está fuera de rango: debe estar entre 1 y 65535", "SVC-1")
-        elif isinstance(tp, str):
+        elif isinstance(tp, str) and tp:
             if tp.isdigit():
                 add(out, path + ("targetPort",), f"«{tp}» entre comillas es un nombre de puerto, no un número: "
                                                  f"escribe {tp} sin comillas", "SVC-1")
@@ -87,9 +88,10 @@ def check(obj: dict, out: list) -> None:
                                                "rango por defecto del clúster); o quítalo y Kubernetes asignará uno",
                     "SVC-2")
     enum_check(out, ("spec", "sessionAffinity"), spec.get("sessionAffinity"), ("ClientIP", "None"),
-               "sessionAffinity", "SVC-1")
+               "sessionAffinity", "SVC-1", empty_ok=True)
     etp = spec.get("externalTrafficPolicy")
-    if enum_check(out, ("spec", "externalTrafficPolicy"), etp, ("Cluster", "Local"), "externalTrafficPolicy") \
+    if enum_check(out, ("spec", "externalTrafficPolicy"), etp, ("Cluster", "Local"), "externalTrafficPolicy",
+                     empty_ok=True) \
             and etp and t not in ("NodePort", "LoadBalancer"):
         add(out, ("spec", "externalTrafficPolicy"), "«externalTrafficPolicy» solo se admite en Services NodePort o "
                                                     "LoadBalancer", "SVC-2")

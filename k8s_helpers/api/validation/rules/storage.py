@@ -6,6 +6,7 @@ import base64
 import binascii
 import re
 
+from ...labels import validate_dns1123_subdomain
 from .common import add, as_dict, as_list, enum_check, get
 
 _ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
@@ -37,7 +38,7 @@ def check(obj: dict, out: list) -> None:
         if get(spec, "capacity", "storage") is None:
             add(out, ("spec", "capacity", "storage"), "falta la capacidad «capacity.storage» (p. ej. «10Gi»)", "STO-1")
         enum_check(out, ("spec", "persistentVolumeReclaimPolicy"), spec.get("persistentVolumeReclaimPolicy"),
-                   ("Retain", "Delete", "Recycle"), "la política de reclamación", "STO-3")
+                   ("Retain", "Delete", "Recycle"), "la política de reclamación", "STO-3", empty_ok=True)
         enum_check(out, ("spec", "volumeMode"), spec.get("volumeMode"), ("Filesystem", "Block"), "volumeMode")
     elif kind == "StorageClass":
         enum_check(out, ("volumeBindingMode",), obj.get("volumeBindingMode"), ("Immediate", "WaitForFirstConsumer"),
@@ -80,12 +81,7 @@ def _ingress(spec: dict, out: list) -> None:
             continue
         host = rule.get("host")
         if isinstance(host, str) and host:
-            h = host[2:] if host.startswith("*.") else host
-            if "*" in h:
-                add(out, ("spec", "rules", i, "host"), "el comodín «*» solo puede ir al principio, como «*.ejemplo.com»",
-                    "ING-3")
-            elif re.fullmatch(r"[\d.]+", h) or ":" in h:
-                add(out, ("spec", "rules", i, "host"), "«host» debe ser un nombre DNS, no una dirección IP", "ING-3")
+            _ingress_host(host, ("spec", "rules", i, "host"), out)
         for j, p in enumerate(as_list(get(rule, "http", "paths"))):
             if not isinstance(p, dict):
                 continue
@@ -105,12 +101,34 @@ def _ingress(spec: dict, out: list) -> None:
         _backend(spec["defaultBackend"], ("spec", "defaultBackend"), out)
 
 
+def _ingress_host(host: str, path: tuple, out: list) -> None:
+    """networking validation: not an IP; `*.` + a DNS-1123 subdomain, or a DNS-1123 subdomain (ING-3)."""
+    import ipaddress
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        add(out, path, f"«host» debe ser un nombre DNS, no una dirección IP («{host}»)", "ING-3")
+        return
+    except ValueError:
+        pass
+    h = host[2:] if host.startswith("*.") else host
+    if "*" in h:
+        add(out, path, "el comodín «*» solo puede ir al principio y solo, como «*.ejemplo.com»", "ING-3")
+    elif ":" in h:
+        add(out, path, f"«{host}» no puede llevar puerto: «host» es solo el nombre DNS (p. ej. «web.ejemplo.com»)",
+            "ING-3")
+    else:
+        for e in validate_dns1123_subdomain(h):
+            add(out, path, f"«host» no válido: {e}", "ING-3")
+
+
 def _backend(b: dict, path: tuple, out: list) -> None:
     svc = b.get("service")
     if svc is None and b.get("resource") is None:
         add(out, path, "el backend necesita «service» (con «name» y «port») o «resource»", "ING-1")
         return
     if isinstance(svc, dict):
+        if svc.get("port") is not None and not isinstance(svc.get("port"), dict):
+            return  # the schema already said that «port» must be an object ({number: 80})
         port = as_dict(svc.get("port"))
         if "number" in port and "name" in port:
             add(out, path + ("service", "port"), "indica el puerto con «number» o con «name», no con ambos", "ING-1")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ...labels import SelectorError, label_selector_to_selector, selector_from_set
-from .common import add, as_dict, as_list, enum_check, get, is_int
+from .common import add, as_dict, as_list, enum_check, get, is_int, suggest
 from .objectmeta import check_labels
 
 _APPS_CONTROLLERS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"}
@@ -75,18 +75,19 @@ def check(obj: dict, out: list) -> None:
     if kind in _APPS_CONTROLLERS:
         _check_selector(spec, kind, out)
         _restart_policy(get(spec, "template", "spec"), ("spec", "template", "spec"), ("Always",), kind, "RS-1", out)
-        _nonneg(spec, ("replicas", "minReadySeconds", "revisionHistoryLimit"), ("spec",), out)
+        _nonneg(spec, ("replicas", "minReadySeconds", "revisionHistoryLimit"), ("spec",), out,
+                "DEP-1" if kind == "Deployment" else "RS-1")
         _template_labels(spec, ("spec",), out)
     if kind == "Deployment":
         _deployment_strategy(spec, out)
     if kind == "StatefulSet":
         enum_check(out, ("spec", "podManagementPolicy"), spec.get("podManagementPolicy"),
-                   ("OrderedReady", "Parallel"), "podManagementPolicy", "STS-1")
+                   ("OrderedReady", "Parallel"), "podManagementPolicy", "STS-1", empty_ok=True)
         enum_check(out, ("spec", "updateStrategy", "type"), get(spec, "updateStrategy", "type"),
-                   ("RollingUpdate", "OnDelete"), "el tipo de actualización")
+                   ("RollingUpdate", "OnDelete"), "el tipo de actualización", empty_ok=True)
     if kind == "DaemonSet":
         enum_check(out, ("spec", "updateStrategy", "type"), get(spec, "updateStrategy", "type"),
-                   ("RollingUpdate", "OnDelete"), "el tipo de actualización", "DS-1")
+                   ("RollingUpdate", "OnDelete"), "el tipo de actualización", "DS-1", empty_ok=True)
     if kind == "ReplicationController":
         sel = spec.get("selector")
         labels = get(spec, "template", "metadata", "labels")
@@ -172,7 +173,7 @@ def _restart_policy(pod_spec, path, allowed, kind, rule, out) -> None:
     if not isinstance(pod_spec, dict):
         return
     rp = pod_spec.get("restartPolicy")
-    if rp is None:
+    if rp is None or rp == "":  # SetDefaults_PodSpec: "" becomes Always
         if "Always" not in allowed:
             add(out, path + ("restartPolicy",),
                 f"falta «restartPolicy» en la plantilla: por defecto sería Always, que un {kind} no admite; "
@@ -181,18 +182,24 @@ def _restart_policy(pod_spec, path, allowed, kind, rule, out) -> None:
     if isinstance(rp, str) and rp not in allowed:
         if rp in ("Always", "OnFailure", "Never"):
             add(out, path + ("restartPolicy",),
-                f"un {kind} solo admite «restartPolicy: " + " o ".join(allowed) + f"» en la plantilla, no «{rp}»"
+                f"un {kind} solo admite " + " o ".join(f"«restartPolicy: {a}»" for a in allowed)
+                + f" en la plantilla, no «{rp}»"
                 + (" (sus Pods deben seguir en marcha siempre)" if allowed == ("Always",) else
                    " (un Job termina: sus Pods no se reinician para siempre)"), rule)
         else:
-            enum_check(out, path + ("restartPolicy",), rp, allowed, "restartPolicy", rule)
+            guess = suggest(rp, ("Always", "OnFailure", "Never"))
+            add(out, path + ("restartPolicy",),
+                f"restartPolicy «{rp}» no es válido: los valores posibles son «Always», «OnFailure» y «Never», y las "
+                "mayúsculas cuentan" + (f" (¿quisiste decir «{guess}»?)" if guess else "")
+                + f". Además, en la plantilla de un {kind} solo se admite " + " o ".join(f"«{a}»" for a in allowed),
+                rule)
 
 
-def _nonneg(spec: dict, fields, path, out) -> None:
+def _nonneg(spec: dict, fields, path, out, rule: str | None = None) -> None:
     for f in fields:
         v = spec.get(f)
         if is_int(v) and v < 0:
-            add(out, path + (f,), f"«{f}» no puede ser negativo ({v})")
+            add(out, path + (f,), f"«{f}» no puede ser negativo ({v})", rule)
 
 
 def _int_or_percent(v):
@@ -212,7 +219,7 @@ def _deployment_strategy(spec: dict, out: list) -> None:
     strategy = as_dict(spec.get("strategy"))
     path = ("spec", "strategy")
     t = strategy.get("type")
-    enum_check(out, path + ("type",), t, ("RollingUpdate", "Recreate"), "el tipo de estrategia", "DEP-1")
+    enum_check(out, path + ("type",), t, ("RollingUpdate", "Recreate"), "el tipo de estrategia", "DEP-1", empty_ok=True)
     ru = strategy.get("rollingUpdate")
     if t == "Recreate" and ru is not None:
         add(out, path + ("rollingUpdate",), "con «type: Recreate» no se puede indicar «rollingUpdate»", "DEP-1")
@@ -244,7 +251,7 @@ def _job(spec: dict, path: tuple, out: list) -> None:
     _restart_policy(get(spec, "template", "spec"), path + ("template", "spec"), ("OnFailure", "Never"), "Job",
                     "JOB-1", out)
     _nonneg(spec, ("parallelism", "completions", "backoffLimit", "activeDeadlineSeconds", "ttlSecondsAfterFinished"),
-            path, out)
+            path, out, "JOB-1")
     enum_check(out, path + ("completionMode",), spec.get("completionMode"), ("NonIndexed", "Indexed"),
                "completionMode", "JOB-1")
     if spec.get("selector") is not None and spec.get("manualSelector") is not True:
@@ -260,15 +267,17 @@ def _cronjob(spec: dict, out: list) -> None:
         if err:
             add(out, ("spec", "schedule"), err, "CJ-1")
     enum_check(out, ("spec", "concurrencyPolicy"), spec.get("concurrencyPolicy"), ("Allow", "Forbid", "Replace"),
-               "concurrencyPolicy", "CJ-1")
-    _nonneg(spec, ("successfulJobsHistoryLimit", "failedJobsHistoryLimit", "startingDeadlineSeconds"), ("spec",), out)
+               "concurrencyPolicy", "CJ-1", empty_ok=True)
+    _nonneg(spec, ("successfulJobsHistoryLimit", "failedJobsHistoryLimit", "startingDeadlineSeconds"), ("spec",), out,
+            "CJ-1")
     job_spec = get(spec, "jobTemplate", "spec")
     if isinstance(job_spec, dict):
         _job(job_spec, ("spec", "jobTemplate", "spec"), out)
 
 
 _CRON_FIELD = re.compile(r"[0-9A-Za-z*?,/\-]+\Z")
-_CRON_RANGES = ((0, 59, "minuto"), (0, 23, "hora"), (1, 31, "día del mes"), (1, 12, "mes"), (0, 7, "día de la semana"))
+# robfig/cron (the CronJob controller's parser): day of week 0-6 only, Sunday is 0 -- `7` is an error.
+_CRON_RANGES = ((0, 59, "minuto"), (0, 23, "hora"), (1, 31, "día del mes"), (1, 12, "mes"), (0, 6, "día de la semana"))
 _NAMES = {3: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
           4: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]}
 
@@ -306,10 +315,18 @@ def cron_schedule_error(sched: str) -> str | None:
                 return f"el paso del campo de {label} no puede ser 0"
             if rng in ("*", "?"):
                 continue
+            values = []
             for bound in rng.split("-", 1):
                 if bound.isdigit():
                     if not lo <= int(bound) <= hi:
-                        return f"el valor {bound} del campo de {label} está fuera de rango ({lo}-{hi})"
-                elif bound.lower() not in _NAMES.get(i, []):
+                        extra = " (el domingo es 0 o «sun»)" if i == 4 and int(bound) == 7 else ""
+                        return f"el valor {bound} del campo de {label} está fuera de rango ({lo}-{hi}){extra}"
+                    values.append(int(bound))
+                elif bound.lower() in _NAMES.get(i, []):
+                    values.append(_NAMES[i].index(bound.lower()) + (1 if i == 3 else 0))
+                else:
                     return f"«{bound}» no es válido en el campo de {label}"
+            if len(values) == 2 and values[0] > values[1]:
+                return f"en el campo de {label} el rango «{rng}» empieza después de terminar"
+
     return None
