@@ -827,3 +827,23 @@ def test_job_and_cronjob_name_length_limits(kind, limit):
         assert r.ok is ok, str(r)
         if not ok:
             assert _one(r, "metadata.name").line == 4
+
+
+def test_look_alike_space_in_indentation_is_named_on_its_line():
+    text = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n\u00a0 labels:\n    app: web\n"
+            "spec:\n  containers:\n  - name: web\n    image: nginx\n")
+    report = check_manifest(text)
+    assert not report.ok
+    [problem] = report.problems
+    assert (problem.line, problem.column, problem.path) == (5, 1, None)
+    assert "U+00A0" in problem.message and "espacios normales" in problem.message
+    # the rest is checked as intended: no made-up "unknown field «\u00a0 labels»"
+    assert "labels" not in problem.message
+
+
+def test_command_written_as_a_string_gets_shell_like_words():
+    text = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n"
+            "    image: busybox\n    command: sh -c \"echo hola > /datos/index.html\"\n")
+    [problem] = check_manifest(text).problems
+    assert problem.path == "spec.containers[0].command" and problem.line == 9
+    assert '["sh", "-c", "echo hola > /datos/index.html"]' in problem.message

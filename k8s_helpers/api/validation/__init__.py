@@ -48,6 +48,7 @@ def validate_text(text) -> ValidationResult:
         result.add(Problem("El texto está vacío: escribe al menos un objeto con apiVersion, kind y metadata.",
                            None, 1, 1))
         return result
+    text = _fix_invisible_indentation(text, result)
     docs, problems = load_documents(text)
     for p in problems:
         result.add(p)
@@ -67,6 +68,39 @@ def validate_text(text) -> ValidationResult:
         validate_document(doc.obj, i, doc, result)
     result.sort()
     return result
+
+
+# Characters that look like a space but are not one for YAML (pasted from web pages, PDFs, chats).
+_INVISIBLE = {"\u00a0": "un espacio de no separación (U+00A0)", "\u2007": "un espacio de cifra (U+2007)",
+              "\u202f": "un espacio estrecho de no separación (U+202F)", "\u3000": "un espacio ideográfico (U+3000)",
+              "\u200b": "un espacio de anchura cero (U+200B)", "\ufeff": "una marca de orden de bytes (U+FEFF)",
+              "\u2002": "un espacio «en» (U+2002)", "\u2003": "un espacio «em» (U+2003)"}
+
+
+def _fix_invisible_indentation(text: str, result: ValidationResult) -> str:
+    """Report look-alike spaces in indentation, then read them as spaces.
+
+    YAML (and kubectl) take them as part of the key (``"\u00a0 labels"``), which would give a
+    baffling "unknown field" error; one clear problem on the right line helps more, and
+    checking the rest as intended still lists every other problem.
+    """
+    lines = text.split("\n")
+    document = 0
+    for n, line in enumerate(lines):
+        if line.startswith("---"):
+            document += 1 if n else 0
+            continue
+        lead = len(line) - len(line.lstrip(" \t" + "".join(_INVISIBLE)))
+        odd = [(i, ch) for i, ch in enumerate(line[:lead]) if ch in _INVISIBLE]
+        if not odd:
+            continue
+        col, ch = odd[0]
+        result.add(Problem(
+            f"Error de sintaxis YAML: la sangría de esta línea lleva {_INVISIBLE[ch]}, un carácter invisible que "
+            "parece un espacio pero no lo es (suele colarse al copiar de una web o de un PDF). Bórralo y "
+            "escribe espacios normales.", None, n + 1, col + 1, document=document))
+        lines[n] = "".join(" " if ch in _INVISIBLE else ch for ch in line[:lead]) + line[lead:]
+    return "\n".join(lines)
 
 
 def validate_objects(objs) -> ValidationResult:

@@ -14,6 +14,7 @@ import difflib
 import functools
 import json
 import re
+import shlex
 import sys
 from urllib.parse import urljoin
 
@@ -380,12 +381,21 @@ def _type_error(path, instance, expected, literal=None) -> Finding:
     elif "object" in exp and isinstance(instance, list):
         msg += ". Aquí no va una lista: quita el guion «-» del principio"
     elif "array" in exp and isinstance(instance, str):
-        words = instance.split()
+        words = _shell_words(instance)
         if len(words) > 1 and path and path[-1] in ("command", "args"):
-            msg += (". Escribe una lista con una palabra por elemento: [" + ", ".join(f'"{w}"' for w in words) + "]")
+            msg += (". Escribe una lista con una palabra por elemento: ["
+                    + ", ".join(json.dumps(w, ensure_ascii=False) for w in words) + "]")
         else:
             msg += f". Escribe una lista: «- {instance}» en la línea siguiente, o [\"{instance}\"]"
     return Finding(path, msg)
+
+
+def _shell_words(text: str) -> list[str]:
+    """Split like a shell (quotes group words: sh -c "echo hola" -> 3 words); fall back to spaces."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
 
 
 def _unknown_fields(err, path) -> list[Finding]:
