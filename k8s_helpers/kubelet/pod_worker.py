@@ -7,6 +7,18 @@ Sequence and latencies of the simulator (all on the virtual clock):
   (SCH-1: otherwise Failed with reason ``OutOfcpu``/``OutOfmemory``...).
 - **Sandbox**: the pod's network namespace and its emptyDir volumes are created;
   this takes ``SANDBOX_SECONDS`` (1 s). Condition PodReadyToStartContainers.
+- **Volumes that cannot be set up** (POD-5; an emptyDir with an unknown ``medium``
+  such as ``memory`` in lower case, which the API server accepts): the kubelet waits
+  for its volumes before creating the sandbox, so the pod stays Pending with its
+  containers waiting (``ContainerCreating``/``PodInitializing``) and no IP, and the
+  volume manager retries with back-off (0.5 s, 1 s, 2 s ... 122 s), each failure a
+  ``FailedMount`` warning ``MountVolume.SetUp failed for volume "<name>" : <error>``
+  (operation_generator.go GenerateMountVolumeFunc; operation_executor.go
+  generateVolumeMsg). Only volumes some container mounts count
+  (desired_state_of_world_populator.go processPodVolumes). Since 1.28 the kubelet's
+  own "Unable to attach or mount volumes: unmounted volumes=[...]" event is not
+  recorded when the 2m3s wait merely times out (kubelet.go SyncPod,
+  ``!wait.Interrupted(err)``), so it is not modelled.
 - **Images**: an image not yet on the node takes ``PULL_SECONDS`` (1 s) to pull
   (``Pulling``/``Pulled`` events); ``IfNotPresent``/``Never`` use a present image
   at once ("already present on machine"); ``Always`` asks the registry again,
@@ -38,12 +50,17 @@ from .backoff import BackOff, go_duration
 from .probes import LIVENESS, PROBE_FIELDS, READINESS, STARTUP, Health, ProbeWorker, evaluate
 from .shell import Context, LOG_LIMIT, program_for, run_sync
 from .status import FAILED, PENDING, SUCCEEDED, pod_phase
-from .volumes import FileSystem, Volume
+from .volumes import FileSystem, Volume, setup_error
 
 __all__ = ["PodWorker", "ContainerRuntime", "SANDBOX_SECONDS", "PULL_SECONDS"]
 
 SANDBOX_SECONDS = 1
 PULL_SECONDS = 1
+# Failed volume operations are retried with exponential back-off: 0.5 s, doubling, at
+# most 2m2s (pkg/util/goroutinemap/exponentialbackoff: initialDurationBeforeRetry,
+# maxDurationBeforeRetry).
+MOUNT_RETRY_INITIAL = 0.5
+MOUNT_RETRY_MAX = 122
 
 
 def _hex(text: str, n: int = 64) -> str:
@@ -217,11 +234,36 @@ class PodWorker:
         else:
             self._set_condition("Initialized", "True")
         self._update_readiness()
-        self.clock.after(SANDBOX_SECONDS, self._sandbox_created)
+        failures = self._volume_setup_errors()
+        if failures:
+            self._mount_failed(failures, MOUNT_RETRY_INITIAL)
+        else:
+            self.clock.after(SANDBOX_SECONDS, self._sandbox_created)
         deadline = self.pod["spec"].get("activeDeadlineSeconds")
         if isinstance(deadline, int) and deadline > 0:
             self.clock.after(deadline, self._deadline_exceeded)
         self.changed()
+
+    def _volume_setup_errors(self) -> list[tuple[str, str]]:
+        """(volume name, error) of every mounted volume whose plugin SetUp fails (POD-5)."""
+        spec = self.pod["spec"]
+        mounted = {m.get("name") for c in (spec.get("initContainers") or []) + (spec.get("containers") or [])
+                   if isinstance(c, dict) for m in (c.get("volumeMounts") or []) if isinstance(m, dict)}
+        out = []
+        for v in spec.get("volumes") or []:
+            if isinstance(v, dict) and v.get("name") in mounted:
+                error = setup_error(v, spec)
+                if error:
+                    out.append((v["name"], error))
+        return out
+
+    def _mount_failed(self, failures, delay):
+        """One failed attempt to set the volumes up; the volume manager retries with back-off."""
+        if self.deleting or self.terminal or self.removed:
+            return
+        for name, error in failures:
+            self.event(None, "Warning", "FailedMount", f'MountVolume.SetUp failed for volume "{name}" : {error}')
+        self.clock.after(delay, self._mount_failed, failures, min(delay * 2, MOUNT_RETRY_MAX))
 
     def _deadline_exceeded(self):
         """activeDeadlineSeconds: the kubelet kills the pod, which fails with DeadlineExceeded."""
