@@ -8,6 +8,11 @@
   (``source_cell.source``, only needed by the sanitizing step that has already run, which
   restored the test cells with their hidden tests): from then on the hidden tests exist only
   in the kernel's memory and in the instructor's course folder.
+- :class:`IsolatedKernelManager` (set by :class:`SandboxedExecute`) starts the kernel through
+  :mod:`autograder._isolation` when the grader put a spec in ``AUTOGRADER_ISOLATION``: the
+  kernel then runs in its own Linux user, mount and PID namespaces where the instructor's
+  course folder, the submissions and the other scratch folders are empty. Without the spec
+  (isolation unavailable or turned off) the kernel starts exactly as nbgrader would.
 - :data:`GUARD` is run in the kernel at start-up (``IPKernelApp.exec_lines``, see
   :mod:`autograder._kernel_guard`, a module with no heavy imports): it caps the
   text a cell may print (stdout and stderr) so a flood of output cannot exhaust the grader's
@@ -16,16 +21,32 @@
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 
+from jupyter_client import AsyncKernelManager
 from nbgrader.preprocessors import Execute
 
 GUARD = "__import__('autograder._kernel_guard', fromlist=['x']).install()"
 
 
+class IsolatedKernelManager(AsyncKernelManager):
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = super().format_kernel_cmd(extra_arguments)
+        raw = os.environ.get("AUTOGRADER_ISOLATION")
+        if not raw:
+            return cmd
+        from autograder import _isolation
+        return _isolation.wrap(cmd, json.loads(raw))
+
+
 class SandboxedExecute(Execute):
+    def __init__(self, *args, **kwargs):
+        kwargs["kernel_manager_class"] = IsolatedKernelManager
+        super().__init__(*args, **kwargs)
+
     def preprocess(self, nb, resources=None, km=None):
         resources = resources if resources is not None else {}
         meta = resources.setdefault("metadata", {})

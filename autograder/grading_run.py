@@ -44,22 +44,40 @@ submission are saved. If a fork server cannot start, ``python -m nbgrader`` is r
 
 What is protected, and what is not (student code runs as the grader's own user):
 
+- **the kernel's view of the disk** (:mod:`autograder._isolation`): once per run a quick probe
+  checks that Linux lets an unprivileged user create user+mount+PID namespaces; if so every
+  nbgrader kernel (only the kernel: the process that runs student code) starts in namespaces
+  where the real course folder (``source/``, ``release/``, ``submitted/``, ``autograded/``,
+  ``feedback/``, ``gradebook.db``, ``resultados/``, ``.git``... the whole folder), the
+  submissions folder or zip, the ``--out`` folder, the repository of an editable install of
+  this package, the run's scratch folders and the other kernels' folders are covered by empty
+  read-only tmpfs mounts; only the Python installation and the ``autograder``/``k8s_helpers``
+  packages are bound back (read-only), plus the kernel's own folder and HOME/Jupyter folders.
+  ``/proc`` is a fresh one of the kernel's own PID namespace (no ``/proc/PID/root`` of the
+  grader's processes) and the mounts are locked (a second user namespace maps the grader's
+  uid back), so student code cannot unmount the covers. The network is the host's (the
+  kernel talks to nbgrader on 127.0.0.1). ``ejecucion.json`` (``kernel_aislado``,
+  ``aislamiento``), the console and each row of ``resultados.json`` say whether it was used;
+  ``K8S_AUTOGRADE_NO_ISOLATION=1`` turns it off. When it is unavailable (no user namespaces,
+  EPERM, not Linux) the run grades exactly as before and says so: the kernel can then read
+  the course folder by absolute path (grade as a dedicated user that cannot, for real
+  protection). Not covered either way: files elsewhere that the grader's user can read (e.g.
+  other copies of the solutions in the grader's HOME), the nbgrader log the kernel writes to
+  (reachable through ``/proc/self/fd``), and the clean-room sandbox (:mod:`autograder.cleanroom`),
+  which runs student code outside these namespaces (as ``nobody`` when the grader is root);
 - the real ``gradebook.db`` is only written by this process, after the submission's grading
   has finished, from plain numbers: a submission cannot corrupt it or other students' rows
-  through nbgrader (it could, as the same user, open the file by its absolute path);
+  through nbgrader;
 - while student code runs, the notebook with the hidden tests is not on disk in the scratch
   folder (deleted before the kernel starts), the scratch gradebook's copies of the cell
   sources are blanked, the kernel runs in an empty folder away from the scratch folder, and
   the template gradebook is kept in memory only; the hidden tests still exist in the
   kernel's memory (student code can watch the test cells run: such outputs are redacted and
-  the row is flagged) and in the instructor's course folder (``source/``, ``gradebook.db``),
-  which student code can read by absolute path as the same user. Grade as a dedicated user
-  whose course folder the kernel cannot read for real protection (the clean-room sandbox
-  already drops to ``nobody`` when the grader is root and ``nobody`` can run the Python);
-- student code may write files anywhere the grader's user can (HOME, IPYTHONDIR and the
-  Jupyter folders point to a per-submission scratch folder and PYTHONNOUSERSITE is set, so
-  the usual start-up hooks of later kernels cannot be planted by accident, but an absolute
-  path can still be written); RLIMIT_FSIZE caps each file at 256 MiB;
+  the row is flagged);
+- student code may write files anywhere the grader's user can outside the hidden folders
+  (HOME, IPYTHONDIR and the Jupyter folders point to a per-submission scratch folder and
+  PYTHONNOUSERSITE is set, so the usual start-up hooks of later kernels cannot be planted by
+  accident, but an absolute path can still be written); RLIMIT_FSIZE caps each file at 256 MiB;
 - whatever student code does in nbgrader's kernel, the clean-room score does not depend on
   it, and a disagreement is flagged and the lower score kept.
 """
@@ -85,7 +103,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from autograder import cleanroom, preflight
+from autograder import _isolation, cleanroom, preflight
 from autograder._nbgrader_sandbox import GUARD
 
 TOL = 1e-6
@@ -130,6 +148,7 @@ class StudentResult:
     t_limpia: float = 0.0
     timestamp: str | None = None
     autograded_dir: Path | None = None
+    kernel_aislado: bool | None = None   # None: no kernel was started
 
     @property
     def score(self) -> float:
@@ -155,6 +174,7 @@ class StudentResult:
                 "limpia_score": self.limpia_score, "revisar": bool(self.flags), "motivos": self.flags,
                 "outcomes": self.outcomes, "seconds": round(self.seconds, 2),
                 "t_nbgrader": round(self.t_nbgrader, 2), "t_limpia": round(self.t_limpia, 2),
+                "kernel_aislado": self.kernel_aislado,
                 "cells": {k: vars(v) for k, v in self.cells.items()}}
 
 
@@ -383,6 +403,10 @@ class Runner:
         self.out = Path(opts.out or (self.course / "resultados" / self.a)).resolve()
         self.work = Path(tempfile.mkdtemp(prefix="ag-run-"))
         os.chmod(self.work, 0o700)
+        self.kwork = Path(tempfile.mkdtemp(prefix="ag-k-"))   # the kernels' folders, away from the scratch ones
+        os.chmod(self.kwork, 0o700)
+        self.iso: dict | None = None        # isolation spec shared by every kernel, see setup_isolation()
+        self.iso_note = ""
         self.sources = source_notebooks(self.course, self.a)
         self.hidden = [ln for nb in self.sources.values() for ln in cleanroom.hidden_lines(nb)]
         self.test_ids: dict[str, dict[str, str]] = {}
@@ -421,6 +445,36 @@ class Runner:
                 if z is not None:
                     z.close()
             self.zygotes = None
+
+    def setup_isolation(self, submissions: Path) -> tuple[bool, str]:
+        """Probe once whether kernels can run in Linux namespaces with the course hidden."""
+        hide = [self.course, submissions, self.work, self.kwork, *_isolation.project_roots()]
+        if self.out.exists():
+            hide.append(self.out)
+        probe_dir = Path(tempfile.mkdtemp(prefix="probe-", dir=self.work))
+        base = _isolation.spec(hide, _isolation.python_paths(), [])
+        canaries = [str(p) for p in (self.course / "gradebook.db", self.course / "source", submissions,
+                                     self.work / "template.db") if p.exists()]
+        canaries += [str(Path(r) / "source") for r in _isolation.project_roots() if (Path(r) / "source").exists()]
+        env = tool_env({k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON", "PYTHON"))})
+        env.update({"HOME": str(probe_dir), "PYTHONNOUSERSITE": "1", "AUTOGRADER_RUN": self.run_id})
+        try:
+            ok, why = _isolation.probe({**base, "keep_rw": [str(probe_dir.resolve())]}, canaries, env)
+        except Exception as exc:  # noqa: BLE001 - isolation must never break a run
+            ok, why = False, f"{type(exc).__name__}: {exc}"
+        finally:
+            shutil.rmtree(probe_dir, ignore_errors=True)
+        self.iso = base if ok else None
+        if ok:
+            self.iso_note = ("Kernel aislado: el código de los estudiantes se ejecutó en espacios de nombres de "
+                             "Linux en los que la carpeta del curso (source/, release/, submitted/, autograded/, "
+                             "gradebook.db...), las entregas y las carpetas temporales de las demás entregas "
+                             "estaban vacías.")
+        else:
+            self.iso_note = (f"Aviso: el kernel NO se aisló ({why}); el código de los estudiantes pudo leer por "
+                             "ruta absoluta la carpeta del curso (source/ con las pruebas ocultas, "
+                             "gradebook.db...). Corrija con un usuario sin acceso a esa carpeta si le preocupa.")
+        return ok, why
 
     # -- helpers
     def load_template(self, path: Path) -> None:
@@ -462,7 +516,7 @@ class Runner:
         o = self.opts
         s = prep.student
         scratch = Path(tempfile.mkdtemp(prefix=f"s-{s[:20]}-", dir=self.work))
-        kernel_cwd = Path(tempfile.mkdtemp(prefix="ag-k-"))   # not next to any scratch folder
+        kernel_cwd = Path(tempfile.mkdtemp(prefix="k-", dir=self.kwork))   # not next to any scratch folder
         for d in ("home", "ipython", "jupyter/config", "jupyter/data", "jupyter/runtime"):
             (scratch / "env" / d).mkdir(parents=True, exist_ok=True)
         (scratch / "gradebook.db").write_bytes(self.template)
@@ -508,6 +562,9 @@ class Runner:
                     "JUPYTER_DATA_DIR": str(scratch / "env" / "jupyter/data"),
                     "JUPYTER_RUNTIME_DIR": str(scratch / "env" / "jupyter/runtime"),
                     "MPLBACKEND": "Agg", "MALLOC_ARENA_MAX": "2", "PYTHONNOUSERSITE": "1"})
+        if self.iso is not None:
+            env["AUTOGRADER_ISOLATION"] = json.dumps(_isolation.spec(
+                self.iso["hide"], self.iso["keep_ro"], [scratch / "env", kernel_cwd]))
         log_path = scratch / "autograde.log"
         try:
             failed_why = self._autograde(scratch, s, env, log_path, res)
@@ -553,6 +610,14 @@ class Runner:
             failed_why = f"tiempo agotado: la corrección superó {o.timeout:g} s y se detuvo"
         res.t_nbgrader = time.monotonic() - t_nb
         logtxt = log_path.read_text(encoding="utf-8", errors="replace")
+        marks = [ln.split(_isolation.MARK, 1)[1].strip() for ln in logtxt.splitlines() if _isolation.MARK in ln]
+        if self.iso is None:
+            res.kernel_aislado = False
+        elif marks:
+            bad = [m for m in marks if not m.startswith("ok")]
+            res.kernel_aislado = not bad
+            if bad:
+                res.outcomes.append("el kernel se ejecutó sin aislamiento: " + bad[0].removeprefix("FALLÓ").strip()[:200])
         if "Exception while loading config file" in logtxt:  # never grade with nbgrader's defaults
             raise RuntimeError("nbgrader no pudo leer la configuración temporal del corrector")
         if not failed_why and code != 0:
@@ -850,6 +915,8 @@ def run(opts: Options, log: Callable[[str], None] = print) -> tuple[list[Student
         if subs.is_file() and subs.suffix.lower() == ".zip":
             subs = preflight.extract_zip(subs, runner.work / "zip")
         found = preflight.discover(subs, opts.assignment, list(sources))
+        iso_ok, _ = runner.setup_isolation(Path(opts.submissions).resolve())
+        log(runner.iso_note)
         preps = [preflight.prepare(f, sources) for f in found]
         log(f"{len(preps)} entregas de «{opts.assignment}»; {opts.jobs} en paralelo, "
             f"máximo {opts.timeout:g} s por entrega y {opts.cell_timeout} s por celda.")
@@ -885,13 +952,15 @@ def run(opts: Options, log: Callable[[str], None] = print) -> tuple[list[Student
         log("Tiempos: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
         (runner.out / "ejecucion.json").write_text(json.dumps(
             {"run_id": runner.run_id, "assignment": runner.a, "jobs": opts.jobs,
-             "fases_s": {k: round(v, 2) for k, v in phases.items()}}, ensure_ascii=False, indent=1),
+             "fases_s": {k: round(v, 2) for k, v in phases.items()},
+             "kernel_aislado": iso_ok, "aislamiento": runner.iso_note}, ensure_ascii=False, indent=1),
             encoding="utf-8")
         return results, paths
     finally:
         runner.stop_zygotes()
         if not opts.keep_scratch:
             shutil.rmtree(runner.work, ignore_errors=True)
+        shutil.rmtree(runner.kwork, ignore_errors=True)
 
 
 def results_table(results: list[StudentResult]) -> str:
