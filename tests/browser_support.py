@@ -290,8 +290,23 @@ class CellRun:
     cell_type: str
     source: str
     outputs: list = field(default_factory=list)
+    execution_count: int | None = None
+    tags: list = field(default_factory=list)
     timed_out: bool = False
     error: str = ""
+
+    @property
+    def must_run(self) -> bool:
+        """Run All sends every non-blank code cell to the kernel."""
+        return self.cell_type == "code" and bool(self.source.strip())
+
+
+@dataclass
+class RunAllResult:
+    cells: list[CellRun]
+    replies: list[str]          # the kernel's execute_reply statuses, in order
+    finished: bool              # every code cell answered, or the kernel settled idle
+    seconds: float
 
 
 ALLOWED_ERROR = "NotImplementedError"
@@ -313,27 +328,36 @@ _OPEN_JS = """(path) => {
 
 _CELL_COUNT_JS = "() => window.jupyterapp.shell.currentWidget.content.widgets.length"
 
-_RUN_CELL_JS = """async ([index, timeoutMs]) => {
-  const app = window.jupyterapp;
-  const panel = app.shell.currentWidget;
-  const nb = panel.content;
-  const cell = nb.widgets[index];
-  const result = {index, cell_type: cell.model.type, source: cell.model.sharedModel.getSource(),
-                  outputs: [], timed_out: false, error: ''};
-  if (cell.model.type !== 'code') return result;
-  nb.deselectAll();
-  nb.activeCellIndex = index;
-  const run = app.commands.execute('notebook:run-cell', {});
-  const timer = new Promise(resolve => setTimeout(() => resolve('timeout'), timeoutMs));
-  try {
-    const outcome = await Promise.race([run, timer]);
-    if (outcome === 'timeout') result.timed_out = true;
-  } catch (e) {
-    result.error = String(e);
-  }
-  result.outputs = cell.model.outputs.toJSON();
-  return result;
+# Records every execute_reply of the notebook's kernel (ok / error / aborted), from now on.
+_RECORD_REPLIES_JS = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const kernel = w.sessionContext.session.kernel;
+  window.__k8sReplies = [];
+  kernel.anyMessage.connect((_, args) => {
+    if (args.direction === 'recv' && args.msg.header.msg_type === 'execute_reply')
+      window.__k8sReplies.push(args.msg.content.status);
+  });
 }"""
+
+# Progress of a Run All: kernel status, code cells (blank ones are never sent), executed cells.
+_RUN_STATE_JS = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const k = w.sessionContext.session && w.sessionContext.session.kernel;
+  const code = w.content.widgets.filter(c => c.model.type === 'code'
+                                             && c.model.sharedModel.getSource().trim() !== '');
+  const prompts = Array.from(w.node.querySelectorAll('.jp-InputArea-prompt'));
+  return {kernel: k ? k.status : 'none', code: code.length,
+          executed: code.filter(c => c.model.executionCount != null).length,
+          running: prompts.filter(p => p.innerText.includes('*')).length,
+          replies: (window.__k8sReplies || []).slice()};
+}"""
+
+_CELLS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets.map((cell, index) => ({
+  index, cell_type: cell.model.type, source: cell.model.sharedModel.getSource(),
+  outputs: cell.model.type === 'code' ? cell.model.outputs.toJSON() : [],
+  execution_count: cell.model.type === 'code' ? cell.model.executionCount : null,
+  tags: cell.model.getMetadata('tags') || [],
+}))"""
 
 # DOM of the notebook in the current tab only (other open notebooks stay in the DOM, hidden).
 _OUTPUT_TEXTS_JS = """() => {
@@ -411,18 +435,72 @@ def open_notebook(page, server: LabServer, notebook: str, timeout_s: float = 120
                          f"(last state: {state})")
 
 
-def run_all_cells_one_by_one(page, cell_timeout_s: float = 120) -> list[CellRun]:
-    """Run every code cell in order, as a student would, waiting for each to finish.
+# The Run menu's "Run All Cells" item; for a notebook it does what `notebook:run-all-cells` does
+# (NotebookActions.runAll: every cell sent to the kernel at once, in order).
+RUN_ALL_MENU_COMMAND = "runmenu:run-all"
 
-    One at a time on purpose: "Run All" stops at the first exception, and unanswered exercise
-    stubs raise NotImplementedError by design.
+
+def click_run_all_cells(page, timeout_s: float = 10) -> None:
+    """What a student does: the menu Run > Run All Cells, clicked."""
+    page.locator(".lm-MenuBar-item").filter(
+        has=page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^\s*Run\s*$"))
+    ).first.click(timeout=timeout_s * 1000)
+    item = page.locator(f'.lm-Menu-item[data-command="{RUN_ALL_MENU_COMMAND}"]').first
+    item.wait_for(state="visible", timeout=timeout_s * 1000)
+    item.click(timeout=timeout_s * 1000)
+
+
+def run_all_cells(page, timeout_s: float = 300, settle_s: float = 3) -> RunAllResult:
+    """Run the notebook with Run > Run All Cells and wait until the run is over.
+
+    Over means: the kernel is idle and every code cell sent has an execute_reply (ok, error or
+    aborted), or -- should a request never be sent -- the kernel has stayed idle with no "[*]"
+    prompt and no new reply for `settle_s`. JupyterLab clears the "[*]" of the queued cells as
+    soon as one cell fails, so the prompts alone do not say whether the kernel is still busy.
+    Cells Run All left unexecuted are then reported by `unexecuted_problems`; a run still going
+    after `timeout_s` shows up there too (its cells have no execution count yet).
     """
-    count = page.evaluate(_CELL_COUNT_JS)
-    runs = []
-    for index in range(count):
-        raw = page.evaluate(_RUN_CELL_JS, [index, int(cell_timeout_s * 1000)])
-        runs.append(CellRun(**raw))
-    return runs
+    page.evaluate(_RECORD_REPLIES_JS)
+    started = time.monotonic()
+    click_run_all_cells(page)
+    deadline = started + timeout_s
+    last, stable_since, finished = None, time.monotonic(), False
+    while time.monotonic() < deadline:
+        state = page.evaluate(_RUN_STATE_JS)
+        quiet = state["kernel"] == "idle" and state["running"] == 0
+        if quiet and len(state["replies"]) >= state["code"]:
+            finished = True
+            break
+        progress = (state["executed"], len(state["replies"]), state["kernel"], state["running"])
+        if progress != last:
+            last, stable_since = progress, time.monotonic()
+        elif quiet and state["replies"] and time.monotonic() - stable_since >= settle_s:
+            finished = True
+            break
+        page.wait_for_timeout(250)
+    state = page.evaluate(_RUN_STATE_JS)
+    cells = [CellRun(**raw) for raw in page.evaluate(_CELLS_JS)]
+    return RunAllResult(cells=cells, replies=state["replies"], finished=finished,
+                        seconds=round(time.monotonic() - started, 1))
+
+
+def unexecuted_problems(result: RunAllResult) -> list[str]:
+    """Every code cell Run All did not execute: it stopped early (or never got there)."""
+    missing = [c for c in result.cells if c.must_run and c.execution_count is None]
+    if not missing:
+        return []
+    first = missing[0].index
+    failed_before = [c.index for c in result.cells
+                     if c.index < first and any(o.get("output_type") == "error" for o in c.outputs)]
+    replies = {s: result.replies.count(s) for s in sorted(set(result.replies))}
+    why = (f"it stopped after the error in cell {failed_before[-1]}" if failed_before
+           else "it did not get there")
+    if not result.finished:
+        why += f"; the run was not over after {result.seconds}s"
+    return [f"Run All Cells left {len(missing)} of {sum(c.must_run for c in result.cells)} code "
+            f"cells unexecuted (cells {[c.index for c in missing]}): {why} "
+            f"(kernel execute_reply statuses: {replies}); an answer stub without the "
+            f"'raises-exception' tag stops Run All"]
 
 
 def wait_until_idle(page, timeout_s: float = 60) -> None:

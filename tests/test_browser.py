@@ -1,7 +1,10 @@
 """Real browser test: the student notebooks in JupyterLab, in headless Chromium.
 
 For each chapter row below: start JupyterLab as `make lab` does, open the student notebook, run
-its cells one by one as a student would, and check that
+it as a student would, with the menu Run > Run All Cells, wait until the run is over, and check that
+  * Run All executed every code cell: it goes past the unanswered exercise stubs, because
+    `make release` tags them `raises-exception` (JupyterLab then sends them with
+    stop_on_error=false and the kernel does not abort the cells queued after them),
   * no cell fails except the exercise stubs (NotImplementedError, by design),
   * no widget fails to display ("Error displaying widget" / ipywidgets' error icon),
   * the chapter's widget is rendered and reacts: clicking its control changes what it shows.
@@ -83,7 +86,8 @@ def lab(browser):
 
 
 def check_notebook(browser, server: bs.LabServer, case: BrowserCase, out_prefix: Path,
-                   interaction_timeout_s: float = 30, widget_timeout_s: float = 30) -> list[str]:
+                   interaction_timeout_s: float = 30, widget_timeout_s: float = 30,
+                   run_all_timeout_s: float = 300) -> list[str]:
     """Drive one notebook; return the list of problems found (empty = all good).
 
     Always leaves a screenshot, the cell outputs and the browser console under `out_prefix`.
@@ -95,17 +99,24 @@ def check_notebook(browser, server: bs.LabServer, case: BrowserCase, out_prefix:
     page.on("pageerror", lambda e: console.append(f"[pageerror] {e}"))
     problems: list[str] = []
     runs: list[bs.CellRun] = []
+    run_all: dict = {}
     interactions: list[dict] = []
     try:
         bs.open_notebook(page, server, case.notebook)
-        runs = bs.run_all_cells_one_by_one(page)
+        result = bs.run_all_cells(page, timeout_s=run_all_timeout_s)
+        runs = result.cells
+        run_all = {"seconds": result.seconds, "finished": result.finished,
+                   "replies": {s: result.replies.count(s) for s in sorted(set(result.replies))},
+                   "executed": sum(1 for c in runs if c.must_run and c.execution_count is not None),
+                   "code_cells": sum(1 for c in runs if c.must_run)}
+        problems += bs.unexecuted_problems(result)
         bs.wait_until_idle(page)
         widget = bs.current_panel(page).locator(case.widget).first
         try:
             widget.wait_for(state="visible", timeout=widget_timeout_s * 1000)
         except Exception:
-            problems.append(f"the chapter widget ({case.widget}) is not visible after running "
-                            f"every cell")
+            problems.append(f"the chapter widget ({case.widget}) is not visible after "
+                            f"Run All Cells")
         problems += bs.unexpected_problems(runs, bs.dom_cells(page))
         if not problems:
             for step in case.interactions:
@@ -129,7 +140,8 @@ def check_notebook(browser, server: bs.LabServer, case: BrowserCase, out_prefix:
         except Exception as exc:
             problems.append(f"screenshot failed: {exc}")
         Path(f"{out_prefix}-cells.json").write_text(json.dumps(
-            {"notebook": case.notebook, "problems": problems, "interactions": interactions,
+            {"notebook": case.notebook, "problems": problems, "run_all": run_all,
+             "interactions": interactions,
              "cells": [asdict(r) for r in runs]}, indent=1, ensure_ascii=False))
         Path(f"{out_prefix}-console.log").write_text("\n".join(console))
         context.close()
@@ -195,15 +207,21 @@ class Broken(w.DOMWidget):
 Broken()'''
 
 STUB_CELL = "# TU CÓDIGO AQUÍ\nraise NotImplementedError()"
+# What autograder/release.py does to every released answer stub.
+TAGGED_STUB = (STUB_CELL, ["raises-exception"])
 FEEDBACK_CELL = "print('Ejercicio 1 sin responder: 0 de 2 puntos')"
 
 
-def _write_notebook(path: Path, sources: list[str]) -> None:
+def _write_notebook(path: Path, sources: list) -> None:
+    """Code cells from `sources`: a string, or a (source, tags) pair."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    nb = new_notebook(cells=[new_markdown_cell("# Cuaderno de prueba")]
-                      + [new_code_cell(s) for s in sources])
+    cells = [new_markdown_cell("# Cuaderno de prueba")]
+    for item in sources:
+        source, tags = (item, None) if isinstance(item, str) else item
+        cells.append(new_code_cell(source, metadata={"tags": tags} if tags else {}))
+    nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nbformat.write(nb, path)
@@ -213,9 +231,12 @@ def test_checker_catches_failures(browser, tmp_path):
     """The same checker, on synthetic notebooks: it passes a good one and flags every kind of failure."""
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    _write_notebook(notebooks / "good.ipynb", [WIDGET_CELL, STUB_CELL, FEEDBACK_CELL])
-    _write_notebook(notebooks / "error.ipynb", [WIDGET_CELL, STUB_CELL, "1 / 0"])
+    # The stub comes first, as in the chapters: Run All must get past it to the widget.
+    _write_notebook(notebooks / "good.ipynb", [TAGGED_STUB, WIDGET_CELL, FEEDBACK_CELL])
+    _write_notebook(notebooks / "error.ipynb", [WIDGET_CELL, TAGGED_STUB, "1 / 0"])
     _write_notebook(notebooks / "broken.ipynb", [BROKEN_WIDGET_CELL, WIDGET_CELL])
+    # A stub released without the tag: Run All stops there (the kernel aborts the rest).
+    _write_notebook(notebooks / "untagged.ipynb", [STUB_CELL, WIDGET_CELL, FEEDBACK_CELL])
     step = Interaction(click=".k8s-registry-next", changes=".k8s-registry-table")
     dead = Interaction(click=".k8s-dead-button", changes=".k8s-registry-table")
     cases = {
@@ -224,6 +245,7 @@ def test_checker_catches_failures(browser, tmp_path):
         "broken": BrowserCase("broken", "broken.ipynb", ".k8s-registry-table", (step,)),
         "dead": BrowserCase("dead", "good.ipynb", ".k8s-registry-table", (dead,)),
         "absent": BrowserCase("absent", "good.ipynb", ".k8s-no-such-widget", ()),
+        "untagged": BrowserCase("untagged", "untagged.ipynb", ".k8s-registry-table", (step,)),
     }
     out = bs.OUTPUT_DIR / "checker"
     with bs.running_lab(str(notebooks), log_name="browser-checker") as server:
@@ -242,7 +264,12 @@ def test_checker_catches_failures(browser, tmp_path):
     assert any("widget failed to display" in p for p in found["broken"]), found["broken"]
     assert any("did not change" in p for p in found["dead"]), found["dead"]
     assert any("not visible" in p for p in found["absent"]), found["absent"]
+    assert any("left 2 of 3 code cells unexecuted" in p and "stopped after the error in cell 1" in p
+               for p in found["untagged"]), found["untagged"]
+    runs = json.loads((out / "untagged-cells.json").read_text())["run_all"]
+    assert runs["replies"] == {"aborted": 2, "error": 1}, runs
     assert (out / "good.png").stat().st_size > 10_000
     # Nothing written next to the notebooks: no autosave, checkpoints kept elsewhere.
-    assert sorted(p.name for p in notebooks.iterdir()) == ["broken.ipynb", "error.ipynb", "good.ipynb"]
+    assert sorted(p.name for p in notebooks.iterdir()) == ["broken.ipynb", "error.ipynb", "good.ipynb",
+                                                           "untagged.ipynb"]
     assert executed_cells(notebooks / "good.ipynb") == 0
