@@ -25,10 +25,19 @@ Ready turns False. Every failed probe records a ``Warning Unhealthy`` event
 ("Startup probe failed: ...", "Liveness probe failed: ...", "Readiness probe
 failed: ...").
 
-**App health in the simulator** is declared with annotations on the Pod (or on
-the pod template), so the same YAML is valid on a real cluster. Times are
-seconds since the container started; every probe handler (exec, httpGet,
-tcpSocket, grpc) is answered from them:
+**What the probe hits.** httpGet and tcpSocket reach the pod's IP: only a port that a
+running container's program listens on answers (all containers share the network
+namespace), and an HTTP server answers each path as the image does (the image catalog,
+``k8s_helpers.catalog``: nginx serves its web root and answers 404 elsewhere; agnhost
+liveness turns /healthz to 500 after 10 s; the course's sample web serves /status and
+/ready). Nothing listening is "connection refused"; a named port not declared in
+``ports`` makes the kubelet's probe error out. exec probes look their program up in the
+image (a missing one is the runtime's error) and interpret what the shell module can.
+Images the catalog does not know answer on any port, as before.
+
+**App health over time** is declared with annotations on the Pod (or on
+the pod template), so the same YAML is valid on a real cluster. They apply on top of
+what the image serves. Times are seconds since the container started:
 
 - ``sim.k8s-course.io/startup-seconds: "N"``: every probe fails until N s,
   then succeeds (the app takes N s to start; "connection refused" before).
@@ -43,9 +52,7 @@ tcpSocket, grpc) is answered from them:
   SIGTERM and are killed when the grace period ends).
 
 Put ``<container>.`` in front (``web.sim.k8s-course.io/startup-seconds``) to
-set a value for one container only. ``exec`` probes whose command the
-simulator can interpret (``cat /tmp/healthy``, ``test -f ...``, ``sh -c ...``)
-are also run against the container's files, as on a real node.
+set a value for one container only.
 """
 from __future__ import annotations
 

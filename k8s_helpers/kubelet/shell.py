@@ -3,13 +3,10 @@
 The simulator never runs real programs. It decides from the image, ``command``
 and ``args`` what the container's main process would do:
 
-- **Servers**: an image with no ``command`` (nginx, httpd, redis, postgres, any
-  image not listed below) runs until it is stopped.
-- **Shell images** (busybox, alpine, ubuntu, debian, bash, ...) without
-  ``command``/``args`` run their default shell with no terminal: it exits 0 at
-  once, like ``docker run busybox``. With ``stdin: true`` and ``tty: true`` the
-  shell waits for input and keeps running. ``hello-world`` prints its greeting
-  and exits 0.
+- **Which program runs** is decided by :mod:`.process` from the image catalog
+  (entrypoint, cmd, executables): servers, shells without a terminal (exit 0 at once,
+  like ``docker run busybox``; with ``stdin`` and ``tty`` they keep running), programs
+  that are not in the image (StartError).
 - **Scripts**: ``sh -c``/``/bin/sh -c``/``bash -c`` scripts (in ``command``
   and/or ``args``) and direct commands such as ``["sleep", "3600"]`` are
   interpreted: ``sleep N`` (also ``Ns``/``Nm``/``Nh``/``infinity``), ``exit N``,
@@ -41,15 +38,16 @@ and ``args`` what the container's main process would do:
   ``mountPath``, in that volume (an emptyDir is shared by the containers that
   mount it, POD-5); a file written with ``>`` or ``tee`` is visible to the other
   containers at once.
-- **Anything else** (background ``&``, subshells ``( )``, ``read``, a loop after
-  a ``|``, ``i++`` arithmetic, an unknown program such as ``python app.py``):
-  treated as a server that runs until stopped. This is a simplification the
-  notebooks mention. Network clients (``wget``, ``curl``, ``nc``, ``nslookup``)
-  are deliberately in this group: the shell does not see the cluster's Services,
-  so it cannot tell whether the request would succeed; pretending it does would
-  turn a wrong Service name into a green answer, and an exec probe such as
-  ``curl -s localhost/status | grep ok`` keeps following the health annotations
-  (``run_sync`` returns None).
+- **Programs outside the shell** (``curl``, ``ps``, ``mariadb-admin``, ``python app.py``)
+  become ``ext`` nodes, looked up in the container's image at run time: one the image
+  lacks prints the shell's "not found" (``sh: slep: not found``, dash ``sh: 1: slep: not
+  found``) with status 127; one it has cannot be simulated, and :mod:`.process` runs the
+  container as a program that keeps running while the logs and an event say so in Spanish.
+  Network clients stay there on purpose: the shell does not see the cluster's Services.
+- **Syntax errors** (a missing ``fi``/``done``, an unterminated quote) are
+  :class:`ShellSyntaxError`: the shell prints its own text and exits 2. Constructs that
+  are valid but not modelled (background ``&``, subshells ``( )``, ``read``, ``i++``)
+  raise :class:`Uninterpretable`.
 
 Execution is a generator: it yields ``("sleep", seconds)`` and the kubelet
 resumes it when the virtual clock gets there; its return value is the exit code.
