@@ -31,9 +31,12 @@ container programs are decided by ``kubelet.shell`` (servers run until stopped,
 annotations documented in ``kubelet.probes``: ``sim.k8s-course.io/startup-seconds``,
 ``fail-after-seconds``, ``ready-after-seconds``, ``unready-after-seconds``,
 ``stop-seconds`` (``<container>.sim.k8s-course.io/...`` for one container).
-``Cluster.missing_images`` lists images the registry does not have
-(``c.missing_images.add("ngnix")``): pulling them gives ErrImagePull and
-ImagePullBackOff.
+Images are pulled from ``Cluster.registries`` (``registry.Registries``: every tag ever
+published for Docker Hub's official images, curated public repositories, the course's
+sample images; ``c.registries.publish("miusuario/web", ["1.0"])`` adds one): a tag never
+published or a repository that does not exist gives ErrImagePull, then ImagePullBackOff.
+``Cluster.missing_images`` is the teacher's override (``c.missing_images.add("nginx:1.27")``).
+What each image does when it runs comes from ``k8s_helpers.catalog``.
 
 **Simplifications** (said to students in the notebooks): no system pods in
 kube-system; kinds other than Pod, Node and Namespace are stored as given
@@ -101,8 +104,12 @@ class Cluster:
         self._sched_timer = None
         self._framework = default_framework()
         self._node_count = 0
-        # Images the simulated registries do not have (typos such as "ngnix"): pulling
-        # them gives ErrImagePull / ImagePullBackOff. Add names or name:tag texts.
+        # The registries pods pull from (real tags of official images, curated repositories,
+        # the course's sample images; registry.Registries). missing_images is the teacher's
+        # override: names or name:tag texts that are "not found" whatever the data says.
+        from .registry import Registries
+
+        self.registries = Registries()
         self.missing_images: set[str] = set()
         for ns in DEFAULT_NAMESPACES:
             self._create_namespace({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
@@ -571,14 +578,6 @@ class Cluster:
             return ("TaintToleration", "Predicate TaintToleration failed: node(s) had taints that the pod "
                     "didn't tolerate")
         return None
-
-    def _image_missing(self, image: str) -> bool:
-        if not self.missing_images:
-            return False
-        base = image.split("@", 1)[0]
-        last = base.rsplit("/", 1)[-1]
-        name = base[: len(base) - len(last)] + last.split(":", 1)[0]
-        return image in self.missing_images or base in self.missing_images or name in self.missing_images
 
     # callbacks from the pod workers
     def _pod_status_changed(self, worker) -> None:

@@ -47,6 +47,13 @@ __all__ = [
     "DEFAULT_RELEASES",
     "DEFAULT_DEPLOYMENTS",
     "TAG_CHOICES",
+    "TagMove",
+    "tag_history",
+    "tag_dates",
+    "tag_target_on",
+    "published_versions",
+    "Registries",
+    "PullError",
 ]
 
 LATEST = "latest"
@@ -356,3 +363,210 @@ def simulate_timeline(
         steps.append(ReleaseStep(i, pub.version, pub.moved, after,
                                  evaluate_release(deployments, before, after)))
     return steps
+
+
+# --- the real history of Docker Hub's official images (chapter 01) -------------------------
+#
+# From k8s_helpers.catalog.official_tags (docker-library/official-images, Apache-2.0): every
+# tag ever listed for about 50 official images, with the dates it was listed, and where the
+# floating tags (latest, 1.21, mainline...) pointed over time.
+
+
+@dataclass(frozen=True)
+class TagMove:
+    """From ``date`` on (``YYYY-MM-DD``), the floating tag pointed to ``target`` (``1.21.4``)."""
+
+    date: str
+    target: str
+
+
+def tag_history(image: str, tag: str) -> list[TagMove]:
+    """Where a floating tag of an official image pointed over time, oldest first.
+
+    >>> [(m.date, m.target) for m in tag_history("nginx", "1.21")][:2]
+    [('2021-05-25', '1.21.0'), ('2021-07-06', '1.21.1')]
+
+    A tag that never moved (``1.21.4``) or whose moves the data set leaves out gives ``[]``.
+    """
+    from k8s_helpers.catalog import official_tags
+
+    return [TagMove(d, t) for d, t in official_tags.moves(image, tag)]
+
+
+def tag_dates(image: str, tag: str) -> tuple[str, str | None] | None:
+    """(first day listed, last day listed or None if still maintained), or None if the tag
+    was never published."""
+    from k8s_helpers.catalog import official_tags
+
+    info = official_tags.tag_info(image, tag)
+    return None if info is None else (info["first"], info["last"])
+
+
+def tag_target_on(image: str, tag: str, date: str) -> str | None:
+    """What ``image:tag`` pointed to at the end of ``date`` (``YYYY-MM-DD``): the target of a
+    floating tag, the tag itself for a fixed one, or None if it was not listed that day."""
+    dates = tag_dates(image, tag)
+    if dates is None or date < dates[0] or (dates[1] is not None and date > dates[1]):
+        return None
+    target = None
+    for move in tag_history(image, tag):
+        if move.date <= date:
+            target = move.target
+    return target or tag
+
+
+def published_versions(image: str, line: str) -> list[tuple[str, str]]:
+    """(version, first day listed) of every ``line.N`` release of an official image, in
+    version order: ``published_versions("nginx", "1.21")`` -> 1.21.0 ... 1.21.6 with dates."""
+    from k8s_helpers.catalog import official_tags
+
+    out = []
+    for tag, info in official_tags.tags(image).items():
+        if not tag.startswith(line + "."):
+            continue
+        try:
+            v = parse_version(tag)
+        except ValueError:
+            continue
+        if v.minor_line == line:
+            out.append((v, info["first"]))
+    return [(str(v), first) for v, first in sorted(out)]
+
+
+# --- what a registry answers to a pull (IMG-5) ---------------------------------------------
+#
+# containerd's texts, as the kubelet prints them after 'Failed to pull image "<image>": '
+# (pkg/kubelet/images/image_manager.go). The CRI client drops the "rpc error: code = Unknown
+# desc = " prefix of Unknown errors (k8s.io/cri-client remote_image.go PullImage), so only
+# "not found" keeps its gRPC code.
+
+NOT_FOUND, DENIED, UNAUTHORIZED = "not-found", "denied", "unauthorized"
+
+
+@dataclass(frozen=True)
+class PullError:
+    """Why a pull failed (``kind``: not-found, denied, unauthorized) and containerd's text."""
+
+    kind: str
+    message: str
+
+
+def _pull_message(kind: str, ref: str, detail: str) -> str:
+    head = f'failed to pull and unpack image "{ref}": failed to resolve reference "{ref}": '
+    if kind == NOT_FOUND:
+        return f"rpc error: code = NotFound desc = {head}{ref}: not found"
+    return head + detail
+
+
+class Registries:
+    """The container registries a simulated cluster pulls from.
+
+    - Docker Hub official images (``nginx``, ``library/nginx``): a tag exists if it was ever
+      published (``catalog/official_images``); ``nginx:9.99.99`` is *not found*. An official
+      name that does not exist (``ngnix``) is *pull access denied*.
+    - Other Docker Hub repositories and public registries (``registry.k8s.io``,
+      ``docker.elastic.co``...): a curated list of repositories that exist
+      (``catalog/images.yaml``); some list their tags.
+    - Any other registry is private: *unauthorized* unless the pod has ``imagePullSecrets``
+      (whose content is not checked).
+    - ``publish(image, tags)`` adds a repository (a teacher's own image); the course's sample
+      images (``registry.k8s-course.io/web:1.0``...) are already published.
+    - ``missing`` (``Cluster.missing_images``) is the teacher's override: those images are not
+      found, whatever the data says.
+    """
+
+    def __init__(self) -> None:
+        self._published: dict[str, set[str] | None] = {}
+
+    def publish(self, image: str, tags: Iterable[str] | None = None) -> None:
+        """Publish a repository (``"miusuario/web"``) with these tags (None: any tag)."""
+        from k8s_helpers.catalog import repository_of
+
+        found = repository_of(image)
+        if found is None:
+            raise ValueError(f"«{image}» no es una referencia de imagen válida")
+        name, tag = found
+        if tags is None and ":" in image.rsplit("/", 1)[-1]:
+            tags = [tag]
+        current = self._published.get(name, set())
+        if tags is None or current is None:
+            self._published[name] = None
+        else:
+            self._published[name] = set(current) | {str(t) for t in tags}
+
+    def pull_error(self, image: str, pull_secrets: bool = False, missing: Iterable[str] = ()) -> PullError | None:
+        """None if ``image`` can be pulled, else the registry's answer."""
+        from k8s_helpers.catalog import catalog_tags, known_repositories, official_tags, registries
+        from k8s_helpers.images import parse_image
+
+        try:
+            ref = parse_image(image)
+        except (ValueError, TypeError):
+            return None  # InvalidImageName is the kubelet's business, before any pull
+        full = ref.docker_ref
+        if _overridden(image, ref, missing):
+            return PullError(NOT_FOUND, _pull_message(NOT_FOUND, full, ""))
+        tag, name, registry = ref.effective_tag, ref.name, ref.registry
+        data = registries()
+
+        def tag_ok(tags) -> bool:
+            return tags is None or tag is None or tag in tags
+
+        if name in self._published:
+            published = self._published[name]
+            return None if tag_ok(published) else PullError(NOT_FOUND, _pull_message(NOT_FOUND, full, ""))
+        denied = PullError(DENIED, _pull_message(
+            DENIED, full, "pull access denied, repository does not exist or may require authorization: "
+                          "server message: insufficient_scope: authorization failed"))
+        public = set(data["public"])
+        listed = name in known_repositories() or _short(name) in data["public_repositories"]
+        if registry == "docker.io" and ref.repository.startswith("library/"):
+            official = ref.repository[len("library/"):]
+            if official_tags.has_image(official):
+                known = official_tags.tags(official)
+                if tag is None or tag in known:
+                    return None
+                return PullError(NOT_FOUND, _pull_message(NOT_FOUND, full, ""))
+            if official in data["official_without_history"] or listed:
+                return None
+            return None if pull_secrets else denied
+        if registry in public and (listed or pull_secrets):
+            return None if tag_ok(catalog_tags(name)) else PullError(NOT_FOUND, _pull_message(NOT_FOUND, full, ""))
+        if registry == "docker.io":
+            return None if pull_secrets else denied
+        if registry in public and registry != "ghcr.io":
+            return PullError(NOT_FOUND, _pull_message(NOT_FOUND, full, ""))
+        if pull_secrets:
+            return None
+        return PullError(UNAUTHORIZED, _pull_message(UNAUTHORIZED, full, _unauthorized(registry, ref.repository)))
+
+
+def _short(name: str) -> str:
+    """``docker.io/bitnami/redis`` -> ``bitnami/redis`` (how the curated list writes Hub names)."""
+    return name[len("docker.io/"):] if name.startswith("docker.io/") else name
+
+
+def _overridden(image: str, ref, missing: Iterable[str]) -> bool:
+    """``Cluster.missing_images`` holds names as a teacher types them: ``ngnix``,
+    ``ngnix:1.27``, ``docker.io/library/ngnix``."""
+    missing = set(missing)
+    if not missing:
+        return False
+    base = image.split("@", 1)[0]
+    last = base.rsplit("/", 1)[-1]
+    short = base[: len(base) - len(last)] + last.split(":", 1)[0]
+    return bool({image, base, short, ref.name, ref.familiar_name, str(ref)} & missing)
+
+
+def _unauthorized(registry: str, repository: str) -> str:
+    from urllib.parse import quote
+
+    from k8s_helpers.catalog import registries
+
+    urls = registries()["token_urls"]
+    entry = urls.get(registry) or next((v for k, v in urls.items() if registry.endswith("." + k)),
+                                       urls["default"])
+    scope = quote(f"repository:{repository}:pull", safe="")
+    url = entry["url"].format(host=registry, scope=scope)
+    return (f"failed to authorize: failed to fetch anonymous token: unexpected status from GET "
+            f"request to {url}: {entry['status']}")

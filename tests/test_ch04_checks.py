@@ -99,7 +99,7 @@ def test_ej3_broken_pod_as_answer():
     r = ch04.check_arreglo_tomcat(ch04.EJ3_BROKEN)
     assert r.score == 0 and "sin cambios" in str(r) and "La solución es una `startupProbe`" in str(r)
     # changed, but still without a startupProbe: valid + quick liveness
-    r = ch04.check_arreglo_tomcat(ch04.EJ3_BROKEN.replace("image: tomcat:10.1", "image: tomcat:10.1.30"))
+    r = ch04.check_arreglo_tomcat(ch04.EJ3_BROKEN.replace("periodSeconds: 10", "periodSeconds: 9"))
     assert r.score == 2 and "La solución es una `startupProbe`" in str(r)
     assert "CrashLoopBackOff" in r.items[-1].detail
 

@@ -25,7 +25,7 @@ metadata:
 spec:
   containers:
   - name: web
-    image: nginx:1.27
+    image: registry.k8s-course.io/web:1.0
     ports: [{containerPort: 80}]
     startupProbe:
       httpGet: {path: /status, port: 80}
@@ -143,7 +143,7 @@ metadata: {name: grande}
 spec:
   containers:
   - name: grande
-    image: nginx:1.27
+    image: registry.k8s-course.io/web:1.0
     resources: {requests: {cpu: "64"}}
 """)
     view = ClusterView(c)

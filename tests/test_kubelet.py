@@ -331,12 +331,12 @@ def test_image_pull_policy_defaulting_and_pull_events():
 # --------------------------------------------------------------------------- container programs
 @pytest.mark.parametrize("container, kind", [
     ({"image": "nginx"}, "server"),
-    ({"image": "busybox"}, "script"),                        # default shell, no tty: exits 0
+    ({"image": "busybox"}, "exit"),                          # default shell, no tty: exits 0
     ({"image": "busybox", "stdin": True, "tty": True}, "server"),
     ({"image": "busybox", "command": ["sleep", "3600"]}, "script"),
     ({"image": "busybox", "args": ["sh", "-c", "sleep 1"]}, "script"),
-    ({"image": "python:3.12", "command": ["python", "app.py"]}, "server"),
-    ({"image": "busybox", "command": ["sh", "-c", "ps aux | grep x"]}, "server"),
+    ({"image": "python:3.12", "command": ["python", "app.py"]}, "exit"),  # no /app.py: exit 2
+    ({"image": "busybox", "command": ["sh", "-c", "ps aux | grep x"]}, "opaque"),  # ps is not simulated
 ])
 def test_program_kind(container, kind):
     assert program_for(container).kind == kind
@@ -406,12 +406,15 @@ def test_missing_image_err_image_pull_then_image_pull_backoff():
     c = _cluster()
     c.missing_images.add("ngnix")
     c.apply(_pod("web", [{"name": "web", "image": "ngnix:1.27"}]))
-    c.run(2)  # sandbox 1 s, failed pull 1 s
-    assert _state(_cs(c, "web")) == ("waiting", "ImagePullBackOff")
+    c.run(2)  # sandbox 1 s, failed pull 1 s: ErrImagePull until the pod worker's next sync
+    assert _state(_cs(c, "web")) == ("waiting", "ErrImagePull")
     failed = [e["message"] for e in c.events(name="web", reason="Failed")]
     assert failed[0].startswith('Failed to pull image "ngnix:1.27": rpc error: code = NotFound')
-    assert "Error: ErrImagePull" in failed and "Error: ImagePullBackOff" in failed
-    c.run(60)
+    assert failed[1:] == ["Error: ErrImagePull"]
+    c.run(21)  # t = 23: pulled again at 12 (back-off 10 s over), still in the 20 s back-off now
+    assert _state(_cs(c, "web")) == ("waiting", "ImagePullBackOff")
+    assert "Error: ImagePullBackOff" in [e["message"] for e in c.events(name="web", reason="Failed")]
+    c.run(37)
     pulls = [e["time"] for e in c.events(name="web", reason="Pulling")]
     assert pulls == [1, 12, 33]  # retried after 10 s, then 20 s (each pull attempt takes 1 s)
     assert _phase(c, "web") == "Pending"

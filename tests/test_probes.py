@@ -16,7 +16,7 @@ metadata:
 spec:
   containers:
   - name: web
-    image: nginx:1.27
+    image: registry.k8s-course.io/web:1.0
     ports:
     - containerPort: 80
     startupProbe:
@@ -112,7 +112,7 @@ spec:
   restartPolicy: {policy}
   containers:
   - name: web
-    image: nginx:1.27
+    image: registry.k8s-course.io/web:1.0
     livenessProbe:
       httpGet: {{path: /healthz, port: 80}}
       periodSeconds: 10
@@ -162,7 +162,7 @@ metadata:
 spec:
   containers:
   - name: web
-    image: nginx:1.27
+    image: registry.k8s-course.io/web:1.0
     readinessProbe:
       httpGet: {path: /ready, port: 80}
       periodSeconds: 5
@@ -209,7 +209,7 @@ metadata:
 spec:
   containers:
   - name: app
-    image: nginx:1.27
+    image: registry.k8s-course.io/web:1.0
     startupProbe:
       tcpSocket: {port: 80}
       periodSeconds: 10
@@ -267,9 +267,14 @@ def test_probe_handlers_all_follow_the_annotations(handler):
     spec = {handler: {"exec": {"command": ["pg_isready"]}, "grpc": {"port": 9090}}[handler]}
     c = Cluster(seed=0)
     c.add_node("nodo1")
+    # pg_isready is a program of the image the simulator does not run; the gRPC app is a
+    # teacher's own image (not in the catalog): only the annotations can say how they answer.
+    c.registries.publish("miusuario/grpc-app:1.0")
+    image = {"exec": "postgres:16", "grpc": "miusuario/grpc-app:1.0"}[handler]
     c.apply({"apiVersion": "v1", "kind": "Pod",
              "metadata": {"name": "db", "annotations": {"sim.k8s-course.io/startup-seconds": "15"}},
-             "spec": {"containers": [{"name": "db", "image": "postgres:16",
+             "spec": {"containers": [{"name": "db", "image": image,
+                                      "env": [{"name": "POSTGRES_PASSWORD", "value": "secreto"}],
                                       "readinessProbe": dict(spec, periodSeconds=5)}]}})
     c.run(30)
     res = [(r["time"], r["result"]) for r in c.probe_results("db")]

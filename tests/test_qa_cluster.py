@@ -234,7 +234,9 @@ def test_common_shell_idioms_are_interpreted(script, logs, code):
 
 @pytest.mark.parametrize("script", ["ps aux | grep x", "echo $((i++))", "python app.py &"])
 def test_uninterpretable_scripts_still_run_as_servers(script):
-    assert program_for({"image": "busybox", "command": ["sh", "-c", script]}).kind == "server"
+    program = program_for({"image": "busybox", "command": ["sh", "-c", script]})
+    assert program.is_server and program.kind == "opaque"
+    assert program.notice.startswith("[simulador] ")  # said in the logs and events, in Spanish
 
 
 # --------------------------------------------------------------------------- kubelet admission (SCH-1)
@@ -331,7 +333,8 @@ NOTES_STARTUP = {"httpGet": {"path": "/healthz", "port": 8080}, "initialDelaySec
 
 
 def _app(name, annotations, **probes):
-    container = {"name": "app", "image": "ghcr.io/curso/app:1.0", "ports": [{"containerPort": 8080}], **probes}
+    container = {"name": "app", "image": "registry.k8s-course.io/image-recognition:1.0",
+                 "ports": [{"containerPort": 8080}], **probes}
     return _pod(name, [container], annotations=annotations)
 
 

@@ -163,8 +163,8 @@ def test_unknown_programs_in_a_pipeline_still_run_as_servers():
 def test_exec_probe_with_curl_stays_on_the_health_annotations():
     ctx = Context(lambda t: None, FileSystem([]), {})
     assert run_sync(["sh", "-c", "curl -s localhost/status | grep ok"], ctx) is None
-    assert run_sync(["sh", "-c", "echo ok | grep -q ok"], ctx) == 0
-    assert run_sync(["sh", "-c", "echo ko | grep -q ok"], ctx) == 1
+    assert run_sync(["sh", "-c", "echo ok | grep -q ok"], ctx) == (0, None)
+    assert run_sync(["sh", "-c", "echo ko | grep -q ok"], ctx) == (1, None)
 
 
 # --------------------------------------------------------------------------- heredocs and <
@@ -248,6 +248,6 @@ def test_writing_to_a_read_only_mount_fails_like_busybox():
     out: list[str] = []
     ctx = Context(out.append, FileSystem([("/datos", vol, True)]), {})
     code = run_sync(["sh", "-c", "echo hola > /datos/x"], ctx)
-    assert code == 1
+    assert code == (1, None)
     assert "".join(out) == "sh: can't create /datos/x: Read-only file system\n"
     assert vol.files == {}

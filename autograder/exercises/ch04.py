@@ -60,9 +60,20 @@ def startup_budget(probe: dict) -> int:
     return int(field(probe, "initialDelaySeconds") + field(probe, "failureThreshold") * field(probe, "periodSeconds"))
 
 
-def with_app(pod: dict, startup: int | None = None, fail_after: int | None = None) -> dict:
-    """A copy of ``pod`` whose simulated app behaves as told (annotations overwritten)."""
+#: The course's sample images (k8s_helpers/catalog/images.yaml): the notes' web, which serves
+#: /status and /ready on port 80, and the Tomcat with the team's app (/health on 8080).
+SAMPLE_WEB = "registry.k8s-course.io/web:1.0"
+SAMPLE_TOMCAT = "registry.k8s-course.io/tomcat-app:1.0"
+
+
+def with_app(pod: dict, startup: int | None = None, fail_after: int | None = None, image: str | None = None) -> dict:
+    """A copy of ``pod`` whose simulated app behaves as told (annotations overwritten); with
+    ``image``, its containers run that app (the exercise grades the probes, not the image)."""
     pod = copy.deepcopy(pod)
+    if image is not None:
+        for c in (pod.get("spec") or {}).get("containers") or []:
+            if isinstance(c, dict):
+                c["image"] = image
     meta = pod.setdefault("metadata", {})
     ann = {k: v for k, v in (meta.get("annotations") or {}).items() if ANNOTATION_PREFIX not in str(k)}
     if startup is not None:
@@ -149,7 +160,7 @@ def check_sondas_web(answer: Any, hidden: Any = None) -> Rubric:
     valid = ok and pod is not None
 
     def slow_app() -> tuple[bool, str]:
-        sim = simulate(with_app(pod, startup=200), 400)
+        sim = simulate(with_app(pod, startup=200, image=SAMPLE_WEB), 400)
         s = summary(sim["pod"])
         good = s["restart_count"] == 0 and s["ready_count"] == s["total"]
         return good, ("Una web que tarda 200 s en arrancar, a los 400 s: " + describe_outcome(sim["pod"])
@@ -158,7 +169,7 @@ def check_sondas_web(answer: Any, hidden: Any = None) -> Rubric:
                    valid_pod=valid)
 
     def never_app() -> tuple[bool, str]:
-        sim = simulate(with_app(pod, startup=NEVER), 330, checkpoints=(280,))
+        sim = simulate(with_app(pod, startup=NEVER, image=SAMPLE_WEB), 330, checkpoints=(280,))
         early = summary(sim["at"][280])["restart_count"]
         late = summary(sim["pod"])["restart_count"]
         good = early == 0 and late >= 1
@@ -241,7 +252,7 @@ metadata:
 spec:
   containers:
   - name: tomcat
-    image: tomcat:10.1
+    image: registry.k8s-course.io/tomcat-app:1.0
     ports:
     - containerPort: 8080
     livenessProbe:
@@ -295,7 +306,7 @@ def check_arreglo_tomcat(answer: Any, hidden: Any = None) -> Rubric:
     r.item("La livenessProbe sigue ahí y sigue siendo rápida", 1, quick, detail)
 
     def behaviour() -> tuple[bool, str]:
-        sim = simulate(with_app(pod, startup=EJ3_STARTUP), 600)
+        sim = simulate(with_app(pod, startup=EJ3_STARTUP, image=SAMPLE_TOMCAT), 600)
         s = summary(sim["pod"])
         good = s["restart_count"] == 0 and s["ready_count"] == s["total"]
         return good, "A los 10 minutos: " + describe_outcome(sim["pod"])
@@ -320,7 +331,7 @@ def _probe(path: str = "/status", period: int = 5, failures: int = 3, delay: int
 
 def scenario_pod(kind: str, name: str = "app", **kw) -> dict:
     """A pod that ends in the trouble ``kind`` (one of DIAGNOSES)."""
-    container: dict = {"name": name, "image": "nginx:1.27", "ports": [{"containerPort": 80}]}
+    container: dict = {"name": name, "image": SAMPLE_WEB, "ports": [{"containerPort": 80}]}
     ann: dict = {}
     if kind == "sonda_de_arranque":
         container["startupProbe"] = _probe(period=kw.get("period", 5), failures=kw.get("failures", 6))

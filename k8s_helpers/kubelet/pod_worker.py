@@ -47,8 +47,12 @@ from __future__ import annotations
 import hashlib
 
 from .backoff import BackOff, go_duration
-from .probes import LIVENESS, PROBE_FIELDS, READINESS, STARTUP, Health, ProbeWorker, evaluate
-from .shell import Context, LOG_LIMIT, program_for, run_sync
+from .container_start import (START_ERROR_EXIT_CODE, PLEG_RELIST_SECONDS, UNIX_EPOCH, exec_runner, image_files,
+                              start_context)
+from .image_pull import POD_RESYNC_SECONDS, PullBackOff
+from .probes import LIVENESS, PROBE_FIELDS, READINESS, STARTUP, Health, ProbeWorker, evaluate, find_endpoint
+from .process import process_for
+from .shell import LOG_LIMIT
 from .status import FAILED, PENDING, SUCCEEDED, pod_phase
 from .volumes import FileSystem, Volume, setup_error
 
@@ -77,6 +81,11 @@ def _image_id(image: str) -> str:
     elif "." not in name.split("/", 1)[0] and ":" not in name.split("/", 1)[0] and not name.startswith("localhost/"):
         name = "docker.io/" + name
     return f"{name}@sha256:{_hex('image:' + image)}"
+
+
+def _started(ts, t):
+    """startedAt of a container: a StartError one never started (containerd: the Unix epoch)."""
+    return UNIX_EPOCH if t is None else ts(t)
 
 
 def _image_size(image: str) -> int:
@@ -361,9 +370,14 @@ class PodWorker:
             self.changed()
             return
         if policy == "Always" or not present:
+            if c.pull_backoff is not None and c.pull_backoff.in_backoff(self.now):
+                self._pull_backoff(c, image)
+                return
             self.event(c, "Normal", "Pulling", f'Pulling image "{image}"')
-            if self.cluster._image_missing(image):
-                c.timer = self.clock.after(PULL_SECONDS, self._pull_failed, c, image)
+            error = self.cluster.registries.pull_error(image, bool(self.pod["spec"].get("imagePullSecrets")),
+                                                       self.cluster.missing_images)
+            if error is not None:
+                c.timer = self.clock.after(PULL_SECONDS, self._pull_failed, c, image, error.message)
                 return
             delay = 0 if present else PULL_SECONDS
             c.timer = self.clock.after(delay, self._pulled, c, image, delay)
@@ -371,40 +385,28 @@ class PodWorker:
         self.event(c, "Normal", "Pulled", f'Container image "{image}" already present on machine')
         self._create(c)
 
-    def _pull_failed(self, c, image):
-        """The registry has no such image: ErrImagePull, then ImagePullBackOff (10, 20 ... 300 s)."""
+    def _pull_failed(self, c, image, message):
+        """The registry refused the image: ErrImagePull until the pod worker's next sync
+        (kubelet/image_pull.py)."""
         c.timer = None
         if self.deleting or self.terminal:
             return
-        from k8s_helpers.images import parse_image
-
-        try:
-            ref = str(parse_image(image))
-            if "@" not in ref and ":" not in ref.rsplit("/", 1)[-1]:
-                ref += ":latest"
-        except ValueError:
-            ref = image
-        self.event(c, "Warning", "Failed",
-                   f'Failed to pull image "{image}": rpc error: code = NotFound desc = failed to pull and unpack '
-                   f'image "{ref}": failed to resolve reference "{ref}": {ref}: not found')
+        self.event(c, "Warning", "Failed", f'Failed to pull image "{image}": {message}')
         self.event(c, "Warning", "Failed", "Error: ErrImagePull")
-        c.state, c.reason, c.message = "waiting", "ErrImagePull", None
+        c.state, c.reason, c.message = "waiting", "ErrImagePull", message
         if c.pull_backoff is None:
-            c.pull_backoff = BackOff()
-            c.pull_backoff.next_delay(0, 0)  # the first failure waits INITIAL_BACKOFF
-        delay = c.pull_backoff.next_delay(0, 0)
-        c.timer = self.clock.after(0, self._pull_backoff, c, image, delay)
+            c.pull_backoff = PullBackOff()
+        c.pull_backoff.failed(self.now, message)
+        c.timer = self.clock.after(POD_RESYNC_SECONDS, self._retry_pull, c)
         self.changed()
 
-    def _pull_backoff(self, c, image, delay):
-        c.timer = None
-        if self.deleting or self.terminal:
-            return
-        c.reason = "ImagePullBackOff"
-        c.message = f'Back-off pulling image "{image}"'
+    def _pull_backoff(self, c, image):
+        """A sync while the image is in back-off: no pull, ImagePullBackOff."""
+        c.state, c.reason = "waiting", "ImagePullBackOff"
+        c.message = f'Back-off pulling image "{image}": ErrImagePull: {c.pull_backoff.last_error}'
         self.event(c, "Normal", "BackOff", f'Back-off pulling image "{image}"')
         self.event(c, "Warning", "Failed", "Error: ImagePullBackOff")
-        c.timer = self.clock.after(delay, self._retry_pull, c)
+        c.timer = self.clock.after(POD_RESYNC_SECONDS, self._retry_pull, c)
         self.changed()
 
     def _retry_pull(self, c):
@@ -432,6 +434,21 @@ class PodWorker:
         c.ever_started = True
         c.container_id = "containerd://" + _hex(f"{self.uid}/{c.name}/{c.instances}")
         self.event(c, "Normal", "Created", f"Created container: {c.name}")
+        # The process: from the image (catalog) and command/args; runc may refuse to start it.
+        mounts = []
+        for m in c.spec.get("volumeMounts") or []:
+            vol = self.volumes.get(m.get("name"))
+            if vol is not None and m.get("mountPath"):
+                mounts.append((m["mountPath"], vol, bool(m.get("readOnly"))))
+        c.fs = FileSystem(mounts)
+        from k8s_helpers.catalog import lookup
+
+        image = lookup(c.spec.get("image") or "")
+        image_files(c.fs, image)
+        c.program = process_for(c.spec, image, c.fs)
+        if c.program.kind == "start-error":
+            self._start_failed(c)
+            return
         self.event(c, "Normal", "Started", f"Started container {c.name}")
         c.state, c.reason, c.message = "running", None, None
         c.started_at = now
@@ -444,20 +461,15 @@ class PodWorker:
             c.completed = False
         c.prev_logs = c.logs
         c.logs = []
-        mounts = []
-        for m in c.spec.get("volumeMounts") or []:
-            vol = self.volumes.get(m.get("name"))
-            if vol is not None and m.get("mountPath"):
-                mounts.append((m["mountPath"], vol, bool(m.get("readOnly"))))
-        c.fs = FileSystem(mounts)
         env = {"HOSTNAME": self.name}
         for e in c.spec.get("env") or []:
             if isinstance(e, dict) and e.get("name") and "value" in e:
                 env[e["name"]] = str(e["value"])
-        c.ctx = Context(lambda text, c=c: self._log(c, text), c.fs, env, hostname=self.name,
-                        now=lambda: self.clock.now, timestamp=self.cluster.timestamp)
-        if c.program is None:
-            c.program = program_for(c.spec)
+        c.ctx = start_context(lambda text, c=c: self._log(c, text), c.fs, env, self.name, lambda: self.clock.now,
+                              self.cluster.timestamp, self.cluster.epoch, self.pod_ip, image)
+        if c.program.notice:
+            self.cluster._recorder.record(self._ref(c), "Normal", "NotSimulated", c.program.notice,
+                                          source="simulador", host=self.kubelet.node_name)
         # Probes: reset per new container (PRB-3).
         for w in c.probes.values():
             w.reset()
@@ -476,17 +488,43 @@ class PodWorker:
             self._log(c, f"listen tcp :{collision[0]}: bind: address already in use\n")
             self._exited(c, 1)
             return
-        if c.program.is_server:
-            c.gen = None
-        else:
-            c.gen = c.program.start(c.ctx)
-            self._step(c, None)
-            if c.state != "running":
-                return
+        c.gen = c.program.start(c.ctx)
+        self._step(c, None)
+        if c.state != "running":
+            return
         self._update_readiness()
         self.changed()
         if c.role == "sidecar":
             self._advance()
+
+    def _start_failed(self, c: ContainerRuntime):
+        """runc could not start the process: StartError (exit 128), RunContainerError until
+        the next sync, then the restart policy and its back-off (container_start.py)."""
+        now = self.now
+        message = c.program.error
+        self.event(c, "Warning", "Failed", f"Error: {message}")
+        c.cancel_timers()
+        c.prev_logs, c.logs = c.logs, []
+        c.ready = c.started = False
+        c.started_at, c.finished_at = None, now
+        c.state, c.exit_code, c.reason, c.message = "terminated", START_ERROR_EXIT_CODE, "StartError", message
+        if not (c.role == "sidecar" or self.restart_policy != "Never"):
+            self._exited(c, START_ERROR_EXIT_CODE, "StartError")
+            return
+        c.history.append((now, now, START_ERROR_EXIT_CODE, "StartError"))
+        c.last_state = self._terminated_state(c)
+        c.state, c.reason = "waiting", "RunContainerError"
+        self._update_readiness()
+        self._update_phase()
+        self.changed()
+        c.timer = self.clock.after(PLEG_RELIST_SECONDS, self._after_start_error, c)
+
+    def _after_start_error(self, c: ContainerRuntime):
+        c.timer = None
+        if self.deleting or self.terminal:
+            return
+        c.state, c.reason, c.message = "terminated", "StartError", c.last_state.get("message")
+        self._restart(c)
 
     def _log(self, c, text):
         if len(c.logs) < LOG_LIMIT:
@@ -599,8 +637,11 @@ class PodWorker:
         self.changed()
 
     def _terminated_state(self, c):
-        return {"exitCode": c.exit_code, "reason": c.reason, "startedAt": c.started_at,
-                "finishedAt": c.finished_at, "containerID": c.container_id}
+        state = {"exitCode": c.exit_code, "reason": c.reason, "startedAt": c.started_at,
+                 "finishedAt": c.finished_at, "containerID": c.container_id}
+        if c.reason == "StartError":
+            state["message"] = c.message
+        return state
 
     def _terminate_pod(self):
         """The pod reached Succeeded/Failed: stop sidecars, release the node's resources."""
@@ -633,7 +674,7 @@ class PodWorker:
         if stop >= grace:
             stop, code = grace, 137
         else:
-            code = 143
+            code = 143 if c.program is None else c.program.stop_code  # the image's STOPSIGNAL
         if c.timer is not None:
             c.timer.cancel()
         c.gen = None
@@ -695,14 +736,14 @@ class PodWorker:
             return
         runner = None
         if "exec" in w.spec:
-            def runner(argv, c=c):
-                out = []
-                ctx = Context(out.append, c.fs, c.ctx.env, hostname=self.name,
-                              now=lambda: self.clock.now, timestamp=self.cluster.timestamp)
-                code = run_sync(argv, ctx)
-                return None if code is None else (code, "".join(out))
-        ok, message = evaluate(w.type, w.spec, c.spec, now - c.started_at, c.health, self.pod_ip, runner)
-        if not ok:
+            runner = exec_runner(c, self.name, lambda: self.clock.now, self.cluster.timestamp)
+        running = [(o.program, now - o.started_at, o.fs) for o in self.containers
+                   if o.state == "running" and o.program is not None]
+        ok, message, errored = evaluate(w.type, w.spec, c.spec, now - c.started_at, c.health, self.pod_ip, runner,
+                                        lambda port: find_endpoint(running, port))
+        if errored:  # pkg/kubelet/prober/prober.go: the probe could not run; counts as a failure
+            self.event(c, "Warning", "Unhealthy", f"{w.title} probe errored and resulted in unknown state: {message}")
+        elif not ok:
             self.event(c, "Warning", "Unhealthy", f"{w.title} probe failed: {message}")
         flipped = w.record(now, ok)
         # Next tick of this worker's ticker (a manual trigger does not move the ticker).
@@ -828,8 +869,10 @@ class PodWorker:
         if c.state == "running":
             state = {"running": {"startedAt": ts(c.started_at)}}
         elif c.state == "terminated":
-            t = {"exitCode": c.exit_code, "reason": c.reason, "startedAt": ts(c.started_at),
+            t = {"exitCode": c.exit_code, "reason": c.reason, "startedAt": _started(ts, c.started_at),
                  "finishedAt": ts(c.finished_at)}
+            if c.reason == "StartError" and c.message:
+                t["message"] = c.message
             if c.container_id:
                 t["containerID"] = c.container_id
             state = {"terminated": t}
@@ -841,8 +884,10 @@ class PodWorker:
         last = {}
         if c.last_state is not None and not (c.state == "terminated" and c.last_state.get("containerID") == c.container_id):
             ls = c.last_state
-            t = {"exitCode": ls["exitCode"], "reason": ls["reason"], "startedAt": ts(ls["startedAt"]),
+            t = {"exitCode": ls["exitCode"], "reason": ls["reason"], "startedAt": _started(ts, ls["startedAt"]),
                  "finishedAt": ts(ls["finishedAt"])}
+            if ls.get("message"):
+                t["message"] = ls["message"]
             if ls.get("containerID"):
                 t["containerID"] = ls["containerID"]
             last = {"terminated": t}

@@ -25,10 +25,19 @@ Ready turns False. Every failed probe records a ``Warning Unhealthy`` event
 ("Startup probe failed: ...", "Liveness probe failed: ...", "Readiness probe
 failed: ...").
 
-**App health in the simulator** is declared with annotations on the Pod (or on
-the pod template), so the same YAML is valid on a real cluster. Times are
-seconds since the container started; every probe handler (exec, httpGet,
-tcpSocket, grpc) is answered from them:
+**What the probe hits.** httpGet and tcpSocket reach the pod's IP: only a port that a
+running container's program listens on answers (all containers share the network
+namespace), and an HTTP server answers each path as the image does (the image catalog,
+``k8s_helpers.catalog``: nginx serves its web root and answers 404 elsewhere; agnhost
+liveness turns /healthz to 500 after 10 s; the course's sample web serves /status and
+/ready). Nothing listening is "connection refused"; a named port not declared in
+``ports`` makes the kubelet's probe error out. exec probes look their program up in the
+image (a missing one is the runtime's error) and interpret what the shell module can.
+Images the catalog does not know answer on any port, as before.
+
+**App health over time** is declared with annotations on the Pod (or on
+the pod template), so the same YAML is valid on a real cluster. They apply on top of
+what the image serves. Times are seconds since the container started:
 
 - ``sim.k8s-course.io/startup-seconds: "N"``: every probe fails until N s,
   then succeeds (the app takes N s to start; "connection refused" before).
@@ -43,16 +52,16 @@ tcpSocket, grpc) is answered from them:
   SIGTERM and are killed when the grace period ends).
 
 Put ``<container>.`` in front (``web.sim.k8s-course.io/startup-seconds``) to
-set a value for one container only. ``exec`` probes whose command the
-simulator can interpret (``cat /tmp/healthy``, ``test -f ...``, ``sh -c ...``)
-are also run against the container's files, as on a real node.
+set a value for one container only.
 """
 from __future__ import annotations
 
 import math
+import posixpath
 from array import array
 
-__all__ = ["ANNOTATION_PREFIX", "Health", "ProbeWorker", "evaluate", "STARTUP", "LIVENESS", "READINESS"]
+__all__ = ["ANNOTATION_PREFIX", "Health", "ProbeWorker", "evaluate", "find_endpoint", "resolve_port", "Endpoint",
+           "UNKNOWN", "STARTUP", "LIVENESS", "READINESS"]
 
 ANNOTATION_PREFIX = "sim.k8s-course.io/"
 STARTUP, LIVENESS, READINESS = "startup", "liveness", "readiness"
@@ -100,56 +109,173 @@ class Health:
         return "ok"
 
 
-def _port(handler: dict, container: dict):
+class _Unknown:
+    """The pod runs a program whose ports the simulator does not know (image not in the catalog)."""
+
+
+UNKNOWN = _Unknown()
+
+
+class Endpoint:
+    """What listens on one port of the pod: the listener of a running container's program
+    (``{port, http}`` from the image catalog), seconds since that container started and its
+    files (a static web root is read from them)."""
+
+    __slots__ = ("listener", "elapsed", "files")
+
+    def __init__(self, listener: dict, elapsed, files):
+        self.listener = listener
+        self.elapsed = elapsed
+        self.files = files
+
+    @property
+    def is_http(self) -> bool:
+        return bool(self.listener.get("http"))
+
+    def http_status(self, path: str) -> int:
+        """The status code the server answers for ``path`` (query string ignored)."""
+        http = self.listener.get("http") or {}
+        path = (path or "/").split("?", 1)[0] or "/"
+        routes = http.get("routes") or {}
+        if path in routes:
+            return _timed_status(routes[path], self.elapsed)
+        root = http.get("root")
+        if root and self.files is not None:
+            full = posixpath.normpath(posixpath.join(root, path.lstrip("/")))
+            if full == root or full.startswith(root.rstrip("/") + "/"):
+                if self.files.is_dir(full):
+                    index = posixpath.join(full, http.get("index") or "index.html")
+                    if self.files.read(index) is not None:
+                        return 200
+                    return int(http.get("no_index", 403))
+                if self.files.read(full) is not None:
+                    return 200
+        return int(http.get("other", 404))
+
+
+def _timed_status(value, elapsed) -> int:
+    """A route's status: a number, or steps ``[{status, until}, ...]`` (agnhost liveness:
+    200 while ``elapsed <= 10``, then 500)."""
+    if isinstance(value, int):
+        return value
+    for step in value or []:
+        until = step.get("until")
+        if until is None or elapsed <= until:
+            return int(step.get("status", 200))
+    return 200
+
+
+def find_endpoint(running, port):
+    """The pod's listener on ``port`` (all containers share the network namespace, POD-4).
+
+    ``running``: (program, seconds since it started, files) of each running container.
+    Returns an :class:`Endpoint`, None (nothing listens: connection refused) or
+    :data:`UNKNOWN` (some program's ports are unknown: the annotations decide)."""
+    unknown = False
+    for program, elapsed, files in running:
+        listens = getattr(program, "listens", None)
+        if listens is None:
+            unknown = True
+            continue
+        for listener in listens:
+            if listener.get("port") == port:
+                return Endpoint(listener, elapsed, files)
+    return UNKNOWN if unknown else None
+
+
+def resolve_port(handler: dict, container: dict):
+    """A probe's port: a number, or a name looked up in the container's ``ports``.
+
+    An unknown name is the kubelet's error (probe.ResolveContainerPort falls back to
+    ``strconv.Atoi``): returns (None, error text)."""
     port = handler.get("port")
     if isinstance(port, str) and not port.isdigit():
         for p in container.get("ports") or []:
-            if p.get("name") == port:
-                return p.get("containerPort")
-    return port
-
-
-def _failure_message(spec: dict, container: dict, state: str, pod_ip: str) -> str:
-    ip = pod_ip or "10.244.0.1"
-    if "httpGet" in spec:
-        h = spec["httpGet"] or {}
-        host = h.get("host") or ip
-        url = f'{(h.get("scheme") or "HTTP").lower()}://{host}:{_port(h, container)}{h.get("path") or "/"}'
-        if state == "starting":
-            return f'Get "{url}": dial tcp {host}:{_port(h, container)}: connect: connection refused'
-        if state == "hung":
-            return f'Get "{url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)'
-        return "HTTP probe failed with statuscode: 503"
-    if "tcpSocket" in spec:
-        t = spec["tcpSocket"] or {}
-        host = t.get("host") or ip
-        if state == "hung":
-            return f"dial tcp {host}:{_port(t, container)}: i/o timeout"
-        return f"dial tcp {host}:{_port(t, container)}: connect: connection refused"
-    if "grpc" in spec:
-        g = spec["grpc"] or {}
-        if state == "unready":
-            return 'service unhealthy (responded with "NOT_SERVING")'
-        return f'timeout: failed to connect service "{ip}:{g.get("port")}" within {spec.get("timeoutSeconds", 1)}s'
-    cmd = " ".join(str(x) for x in ((spec.get("exec") or {}).get("command") or []))
-    if state == "hung":
-        return f'command "{cmd}" timed out'
-    return f'command "{cmd}" exited with code 1'
+            if isinstance(p, dict) and p.get("name") == port:
+                return p.get("containerPort"), None
+        return None, f'strconv.Atoi: parsing "{port}": invalid syntax'
+    try:
+        return int(port), None
+    except (TypeError, ValueError):
+        return None, f'strconv.Atoi: parsing "{port}": invalid syntax'
 
 
 def evaluate(probe_type: str, spec: dict, container: dict, elapsed, health: Health, pod_ip: str,
-             exec_runner=None):
-    """One probe execution (PRB-2): returns (success, message)."""
+             exec_runner=None, network=None):
+    """One probe execution (PRB-2): returns (success, message, errored).
+
+    ``errored`` marks the kubelet's "probe errored and resulted in unknown state" (the probe
+    could not be run: an unknown named port, a program missing from the image); the result
+    counts as a failure. ``network(port)`` says what listens (see :func:`find_endpoint`);
+    without it (or when it answers UNKNOWN) only the health annotations decide, as for images
+    the catalog does not know.
+
+    Texts: pkg/probe/http/http.go (``HTTP probe failed with statuscode: N``; the Go client's
+    ``Get "URL": dial tcp IP:PORT: connect: connection refused``), pkg/probe/tcp/tcp.go,
+    pkg/probe/exec/exec.go (the command's output), pkg/probe/grpc/grpc.go."""
     state = health.state(elapsed, probe_type)
-    if state == "ok" and exec_runner is not None and "exec" in spec:
-        result = exec_runner((spec.get("exec") or {}).get("command") or [])
+    ip = pod_ip or "10.244.0.1"
+    if "exec" in spec:
+        if state == "hung":
+            cmd = " ".join(str(x) for x in ((spec.get("exec") or {}).get("command") or []))
+            return False, f'command "{cmd}" timed out', False
+        result = None
+        if exec_runner is not None:
+            result = exec_runner((spec.get("exec") or {}).get("command") or [])
         if result is not None:
-            code, output = result
+            code, output, error = result
+            if error is not None:
+                return False, error, True
             if code != 0:
-                return False, output.rstrip("\n")
-    if state == "ok":
-        return True, ""
-    return False, _failure_message(spec, container, state, pod_ip)
+                return False, output.rstrip("\n"), False
+            if state in ("starting", "unready"):
+                return False, output.rstrip("\n"), False
+            return True, "", False
+        if state == "ok":
+            return True, "", False
+        return False, "", False
+    for kind in ("httpGet", "tcpSocket", "grpc"):
+        if kind in spec:
+            handler = spec.get(kind) or {}
+            break
+    else:
+        return (state == "ok"), "", False
+    if kind == "grpc":
+        port = handler.get("port")
+    else:
+        port, error = resolve_port(handler, container)
+        if error:
+            return False, error, True
+    host = handler.get("host") or ip
+    endpoint = network(port) if network is not None else UNKNOWN
+    timeout = spec.get("timeoutSeconds", 1)
+    if kind == "grpc":
+        if endpoint is None or state in ("starting", "hung"):
+            return False, f'timeout: failed to connect service "{host}:{port}" within {timeout}s', False
+        if state == "unready":
+            return False, 'service unhealthy (responded with "NOT_SERVING")', False
+        return True, "", False
+    refused = f"dial tcp {host}:{port}: connect: connection refused"
+    if kind == "tcpSocket":
+        if endpoint is None or state == "starting":
+            return False, refused, False
+        if state == "hung":
+            return False, f"dial tcp {host}:{port}: i/o timeout", False
+        return True, "", False
+    url = f'{(handler.get("scheme") or "HTTP").lower()}://{host}:{port}{handler.get("path") or "/"}'
+    if endpoint is None or state == "starting":
+        return False, f'Get "{url}": {refused}', False
+    if state == "hung":
+        return False, f'Get "{url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)', False
+    if isinstance(endpoint, Endpoint):
+        if not endpoint.is_http:
+            return False, f'Get "{url}": EOF', False
+        status = endpoint.http_status(handler.get("path") or "/")
+        if not 200 <= status < 400:
+            return False, f"HTTP probe failed with statuscode: {status}", False
+    if state == "unready":
+        return False, "HTTP probe failed with statuscode: 503", False
+    return True, "", False
 
 
 class ProbeWorker:

@@ -3,13 +3,10 @@
 The simulator never runs real programs. It decides from the image, ``command``
 and ``args`` what the container's main process would do:
 
-- **Servers**: an image with no ``command`` (nginx, httpd, redis, postgres, any
-  image not listed below) runs until it is stopped.
-- **Shell images** (busybox, alpine, ubuntu, debian, bash, ...) without
-  ``command``/``args`` run their default shell with no terminal: it exits 0 at
-  once, like ``docker run busybox``. With ``stdin: true`` and ``tty: true`` the
-  shell waits for input and keeps running. ``hello-world`` prints its greeting
-  and exits 0.
+- **Which program runs** is decided by :mod:`.process` from the image catalog
+  (entrypoint, cmd, executables): servers, shells without a terminal (exit 0 at once,
+  like ``docker run busybox``; with ``stdin`` and ``tty`` they keep running), programs
+  that are not in the image (StartError).
 - **Scripts**: ``sh -c``/``/bin/sh -c``/``bash -c`` scripts (in ``command``
   and/or ``args``) and direct commands such as ``["sleep", "3600"]`` are
   interpreted: ``sleep N`` (also ``Ns``/``Nm``/``Nh``/``infinity``), ``exit N``,
@@ -41,15 +38,16 @@ and ``args`` what the container's main process would do:
   ``mountPath``, in that volume (an emptyDir is shared by the containers that
   mount it, POD-5); a file written with ``>`` or ``tee`` is visible to the other
   containers at once.
-- **Anything else** (background ``&``, subshells ``( )``, ``read``, a loop after
-  a ``|``, ``i++`` arithmetic, an unknown program such as ``python app.py``):
-  treated as a server that runs until stopped. This is a simplification the
-  notebooks mention. Network clients (``wget``, ``curl``, ``nc``, ``nslookup``)
-  are deliberately in this group: the shell does not see the cluster's Services,
-  so it cannot tell whether the request would succeed; pretending it does would
-  turn a wrong Service name into a green answer, and an exec probe such as
-  ``curl -s localhost/status | grep ok`` keeps following the health annotations
-  (``run_sync`` returns None).
+- **Programs outside the shell** (``curl``, ``ps``, ``mariadb-admin``, ``python app.py``)
+  become ``ext`` nodes, looked up in the container's image at run time: one the image
+  lacks prints the shell's "not found" (``sh: slep: not found``, dash ``sh: 1: slep: not
+  found``) with status 127; one it has cannot be simulated, and :mod:`.process` runs the
+  container as a program that keeps running while the logs and an event say so in Spanish.
+  Network clients stay there on purpose: the shell does not see the cluster's Services.
+- **Syntax errors** (a missing ``fi``/``done``, an unterminated quote) are
+  :class:`ShellSyntaxError`: the shell prints its own text and exits 2. Constructs that
+  are valid but not modelled (background ``&``, subshells ``( )``, ``read``, ``i++``)
+  raise :class:`Uninterpretable`.
 
 Execution is a generator: it yields ``("sleep", seconds)`` and the kubelet
 resumes it when the virtual clock gets there; its return value is the exit code.
@@ -60,7 +58,8 @@ import posixpath
 import re
 import shlex
 
-__all__ = ["Program", "program_for", "parse_script", "Uninterpretable", "run_sync", "SHELL_IMAGES"]
+__all__ = ["Program", "program_for", "parse_script", "Uninterpretable", "ShellSyntaxError", "NotModelled",
+           "run_sync", "SHELL_IMAGES", "external_commands", "not_found_message", "not_modelled_notice"]
 
 SHELL_IMAGES = frozenset({
     "busybox", "alpine", "ubuntu", "debian", "bash", "centos", "fedora", "rockylinux", "almalinux",
@@ -75,6 +74,46 @@ LOG_LIMIT = 5000  # lines kept per container instance
 
 class Uninterpretable(Exception):
     """The script uses something the simulator does not interpret: run it as a server."""
+
+
+class ShellSyntaxError(Uninterpretable):
+    """A real shell rejects the script before running anything: exit status 2.
+
+    ``unexpected`` is the offending token (None: end of file), ``expecting`` the keyword the
+    grammar wanted, ``unterminated`` an unbalanced quote."""
+
+    def __init__(self, unexpected=None, expecting=None, unterminated=False):
+        super().__init__(f"syntax error: {unexpected!r} {expecting!r}")
+        self.unexpected = unexpected
+        self.expecting = expecting
+        self.unterminated = unterminated
+
+    def message(self, flavour: str, argv0: str) -> str:
+        """The shell's own text: busybox ash (busybox, alpine), dash (Debian's /bin/sh), bash."""
+        tok = None if self.unexpected is None else f'"{self.unexpected}"'
+        if flavour == "dash":
+            if self.unterminated:
+                return f"{argv0}: 1: Syntax error: Unterminated quoted string"
+            what = f"{tok} unexpected" if tok else "end of file unexpected"
+            if self.expecting:
+                what += f' (expecting "{self.expecting}")'
+            return f"{argv0}: 1: Syntax error: {what}"
+        if flavour == "bash":
+            if self.unterminated:
+                return f"{argv0}: -c: line 1: unexpected EOF while looking for matching `\"'"
+            if tok is None:
+                return f"{argv0}: -c: line 1: syntax error: unexpected end of file"
+            return f"{argv0}: -c: line 1: syntax error near unexpected token `{self.unexpected}'"
+        if self.unterminated:
+            return f"{argv0}: syntax error: unterminated quoted string"
+        what = f"unexpected {tok}" if tok else "unexpected end of file"
+        if self.expecting:
+            what += f' (expecting "{self.expecting}")'
+        return f"{argv0}: syntax error: {what}"
+
+
+class NotModelled(Exception):
+    """A command of the image that the simulator cannot run (``curl``, ``mariadb-admin``)."""
 
 
 class ShellExit(Exception):
@@ -303,10 +342,12 @@ def _tokens(script: str) -> list[str]:
         lex.commenters = "#"
         try:
             toks = list(lex)
-        except ValueError as e:  # unbalanced quotes
-            raise Uninterpretable(str(e)) from None
+        except ValueError:  # unbalanced quotes
+            raise ShellSyntaxError(unterminated=True) from None
         for t in toks:
             if t[:1] in _PUNCT and t not in _OPS and t != ">&" and set(t) <= _PUNCT:
+                if t in (";;", ";&", "&&&", "|||", ";|", "|;", "&;"):
+                    raise ShellSyntaxError(t)
                 raise Uninterpretable(f"operator {t}")
         out.extend(toks)
         out.append(";")
@@ -324,9 +365,13 @@ class _Parser:
     def take(self, expected=None):
         t = self.peek()
         if t is None or (expected is not None and t != expected):
-            raise Uninterpretable(f"expected {expected}, got {t}")
+            raise ShellSyntaxError(None if t is None or self.at_end() else t, expected)
         self.i += 1
         return t
+
+    def at_end(self) -> bool:
+        """Only the trailing separators are left: the script ended."""
+        return all(t == ";" for t in self.toks[self.i:])
 
     def skip_seps(self):
         while self.peek() == ";":
@@ -340,7 +385,7 @@ class _Parser:
             if self.peek() == ";":
                 self.skip_seps()
             elif self.peek() is not None and self.peek() not in stop:
-                raise Uninterpretable(f"unexpected {self.peek()}")
+                raise ShellSyntaxError(self.peek())
         return ("list", items)
 
     def parse_and_or(self):
@@ -419,6 +464,8 @@ class _Parser:
             branches.append((cond, body))
             other = None
             while True:
+                if self.at_end():
+                    raise ShellSyntaxError(None, "fi")
                 k = self.take()
                 if k == "elif":
                     cond = self.parse_list(stop=("then",))
@@ -432,7 +479,7 @@ class _Parser:
                 elif k == "fi":
                     break
                 else:
-                    raise Uninterpretable(k)
+                    raise ShellSyntaxError(k)
             return self.compound_redirects(("if", branches, other))
         argv, redirects = [], []
         toks, n = self.toks, len(self.toks)
@@ -446,9 +493,15 @@ class _Parser:
             else:
                 argv.append(tok)
         if not argv:
-            raise Uninterpretable("empty command")
+            if t in ("(", ")", "&"):
+                raise Uninterpretable(f"operator {t}")
+            raise ShellSyntaxError(t)
+        if argv[0] == "exec" and len(argv) > 1:
+            argv = argv[1:]  # exec PROGRAM: the shell becomes the program
         if argv[0] not in _COMMANDS and not _is_assignment(argv[0]):
-            raise Uninterpretable(f"unknown command {argv[0]}")
+            if any(c in argv[0] for c in "$`\x01*?"):
+                raise Uninterpretable(f"computed command {argv[0]}")
+            return ("ext", argv, redirects or None)  # resolved in the image at run time
         return ("cmd", argv, redirects or None)
 
 
@@ -472,8 +525,26 @@ def parse_script(script: str):
     p = _Parser(_tokens(script))
     tree = p.parse_list()
     if p.peek() is not None:
-        raise Uninterpretable(p.peek())
+        raise ShellSyntaxError(p.peek())
     return tree
+
+
+def external_commands(tree) -> list[str]:
+    """Programs a parsed script runs that are not shell built-ins or modelled commands."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, tuple):
+            if node and node[0] == "ext":
+                found.append(node[1][0])
+                return
+            for part in node:
+                walk(part)
+        elif isinstance(node, list):
+            for part in node:
+                walk(part)
+    walk(tree)
+    return found
 
 
 # --------------------------------------------------------------------------- execution
@@ -481,7 +552,7 @@ class Context:
     """What a running script can touch: logs, files, environment, clock."""
 
     __slots__ = ("log", "files", "env", "hostname", "now", "timestamp", "errexit", "status", "stdout",
-                 "stderr", "stdin", "cwd", "sleeps")
+                 "stderr", "stdin", "cwd", "sleeps", "shell", "argv0", "has", "render")
 
     def __init__(self, log, files, env, hostname="", now=lambda: 0, timestamp=lambda t: str(t)):
         self.log = log          # callable(text): raw output (stdout and stderr), newlines included
@@ -499,6 +570,13 @@ class Context:
         self.stdin = None
         self.cwd = "/"
         self.sleeps = 0
+        # The shell being interpreted and how it was invoked (for its error texts), and
+        # whether a program exists in the image: True, False or None (image not known).
+        self.shell = "ash"
+        self.argv0 = "sh"
+        self.has = lambda name: None
+        # Fills a program's log template ({date}, {version}...): set by the pod worker.
+        self.render = lambda text, values: text
 
     def path(self, p: str) -> str:
         """Absolute, normalised path of ``p`` relative to the working directory (``cd``)."""
@@ -1592,6 +1670,12 @@ def _execute(node, ctx: Context):
             yield result
             return 0
         return (yield from result)  # a generator (tail -f)
+    if kind == "ext":
+        name = _expand(node[1][0], ctx)
+        if ctx.has(name) is False:
+            ctx.stderr(not_found_message(ctx.shell, ctx.argv0, name) + "\n")
+            return 127
+        raise NotModelled(name)
     if kind == "pipe":
         return (yield from _pipeline(node[1], ctx))
     if kind == "not":
@@ -1689,6 +1773,16 @@ def _pipeline(stages, ctx: Context):
     return status
 
 
+def not_found_message(flavour: str, argv0: str, name: str) -> str:
+    """``sh: slep: not found`` (busybox ash), ``sh: 1: slep: not found`` (dash),
+    ``bash: line 1: slep: command not found`` (bash): exit status 127."""
+    if flavour == "dash":
+        return f"{argv0}: 1: {name}: not found"
+    if flavour == "bash":
+        return f"{argv0}: line 1: {name}: command not found"
+    return f"{argv0}: {name}: not found"
+
+
 def _run(tree, ctx: Context):
     """Top-level generator; returns the process exit code."""
     try:
@@ -1712,117 +1806,103 @@ def _counting(gen, ctx):
 
 
 class Program:
-    """What a container's main process does.
+    """What a container's main process does (decided by :mod:`k8s_helpers.kubelet.process`).
 
-    ``kind`` is ``"server"`` (runs until stopped) or ``"script"`` (interpreted);
-    ``description`` says why, for the notebooks (Spanish)."""
+    ``kind``: ``"script"`` (interpreted), ``"server"`` (the image's service: runs until
+    stopped, listens on ``listens``), ``"exit"`` (prints ``logs`` and exits with
+    ``exit_code``), ``"opaque"`` (a program the simulator cannot run: it keeps running and
+    ``notice`` says so in Spanish) or ``"start-error"`` (the runtime cannot start it:
+    ``error`` is runc's message). ``description`` says why, in Spanish."""
 
-    __slots__ = ("kind", "tree", "description", "handles_sigterm", "workdir")
+    __slots__ = ("kind", "tree", "description", "handles_sigterm", "workdir", "logs", "exit_code",
+                 "listens", "notice", "error", "stop_code", "shell", "argv0", "values", "image")
 
-    def __init__(self, kind, tree=None, description="", handles_sigterm=True):
+    def __init__(self, kind, tree=None, description="", handles_sigterm=True, *, logs="", exit_code=0,
+                 listens=None, notice=None, error=None, stop_code=143, shell="ash", argv0="sh"):
         self.workdir = "/"
         self.kind = kind
         self.tree = tree
         self.description = description
-        # A shell script run as PID 1 has no SIGTERM handler: it ignores SIGTERM and
-        # is killed when the grace period ends. Servers stop promptly.
+        # A shell script run as PID 1 has no SIGTERM handler: it ignores SIGTERM and is
+        # killed when the grace period ends. Servers stop promptly with ``stop_code``.
         self.handles_sigterm = handles_sigterm
+        self.logs = logs
+        self.exit_code = exit_code
+        #: ports listened on: list of listener dicts, or None when unknown (image not in catalog)
+        self.listens = listens
+        self.notice = notice
+        self.error = error
+        self.stop_code = stop_code
+        self.shell = shell
+        self.argv0 = argv0
+        self.values: dict = {}  # for the log template: {"version": "1.27.5"}
+        self.image = None  # the catalog's ImageInfo (None: image not in the catalog)
 
     @property
     def is_server(self) -> bool:
-        return self.kind == "server"
+        """Runs until it is stopped (the image's service or a program not modelled)."""
+        return self.kind in ("server", "opaque")
 
     def start(self, ctx: Context):
-        """A generator for one run of the process (scripts only)."""
+        """A generator for one run of the process: yields ("sleep", s), returns the exit code."""
         ctx.sleeps = 0
+        ctx.shell, ctx.argv0 = self.shell, self.argv0
         if self.workdir != "/":
             ctx.cwd = self.workdir
-        return _counting(_run(self.tree, ctx), ctx)
+        return _counting(self._body(ctx), ctx)
+
+    def _body(self, ctx: Context):
+        if self.logs:
+            text = ctx.render(self.logs, self.values)
+            ctx.log(text if text.endswith("\n") else text + "\n")
+        if self.notice:
+            ctx.log(self.notice + "\n")
+        if self.kind == "exit":
+            return self.exit_code
+        if self.kind != "script":
+            yield ("sleep", None)
+            return 0
+        try:
+            return (yield from _run(self.tree, ctx))
+        except NotModelled as e:
+            ctx.log(not_modelled_notice(e.args[0]) + "\n")
+            yield ("sleep", None)
+            return 0
 
 
-def _image_base(image: str) -> str:
-    name = (image or "").split("@", 1)[0]
-    last = name.rsplit("/", 1)[-1]
-    return last.split(":", 1)[0].lower()
-
-
-def _argv_program(argv: list[str]) -> Program:
-    if not argv:
-        return Program("script", ("list", []), "proceso vacío")
-    head = argv[0].rsplit("/", 1)[-1]
-    if head in SHELLS:
-        rest = argv[1:]
-        errexit = False
-        while rest and rest[0].startswith("-") and rest[0] not in ("-c",) and "c" not in rest[0]:
-            errexit = errexit or "e" in rest[0]
-            rest = rest[1:]
-        if rest and rest[0].startswith("-") and "c" in rest[0]:
-            errexit = errexit or "e" in rest[0]
-            if len(rest) < 2:
-                return Program("script", ("list", [("cmd", ["exit", "2"], None)]), "sh -c sin guion")
-            try:
-                tree = parse_script(rest[1])
-            except Uninterpretable as e:
-                return Program("server", None, f"guion no interpretable ({e}): se simula como servidor")
-            if errexit:
-                tree = ("list", [("cmd", ["set", "-e"], None), tree])
-            return Program("script", tree, "guion sh -c", handles_sigterm=False)
-        if not rest:
-            return Program("script", ("list", []), "shell sin terminal: termina enseguida")
-        return Program("server", None, "script en un fichero: se simula como servidor")
-    if head not in _COMMANDS:
-        return Program("server", None, f"programa «{head}»: se simula como servidor")
-    try:
-        tree = parse_script(" ".join(shlex.quote(a) for a in [head] + argv[1:]))
-    except Uninterpretable as e:
-        return Program("server", None, f"no interpretable ({e}): se simula como servidor")
-    return Program("script", tree, "orden directa", handles_sigterm=False)
+def not_modelled_notice(program: str) -> str:
+    """The Spanish line the simulator writes where it cannot model a program."""
+    return (f"[simulador] No sé ejecutar «{program}»: el contenedor se da por en marcha hasta que "
+            f"se detenga, sin comprobar lo que haría de verdad.")
 
 
 def program_for(container: dict) -> Program:
-    """The Program a container spec runs (see the module docstring)."""
-    prog = _program_for(container)
-    workdir = container.get("workingDir")
-    if isinstance(workdir, str) and workdir.startswith("/"):
-        prog.workdir = posixpath.normpath(workdir)
-    return prog
+    """The Program a container spec runs (see :mod:`k8s_helpers.kubelet.process`)."""
+    from .process import process_for
+
+    return process_for(container)
 
 
-def _program_for(container: dict) -> Program:
-    image = container.get("image") or ""
-    command = container.get("command")
-    args = container.get("args")
-    base = _image_base(image)
-    if command:
-        return _argv_program([str(x) for x in command] + [str(x) for x in (args or [])])
-    if base == "hello-world":
-        return Program("script", ("list", [("cmd", ["echo", "Hello from Docker!"], None),
-                                           ("cmd", ["echo", "This message shows that your installation "
-                                                    "appears to be working correctly."], None)]),
-                       "hello-world")
-    if base in SHELL_IMAGES:
-        if args:
-            return _argv_program([str(x) for x in args])
-        if container.get("stdin") and container.get("tty"):
-            return Program("server", None, "shell interactiva (stdin y tty): sigue en marcha")
-        return Program("script", ("list", []), "shell por defecto sin terminal: termina con 0 enseguida")
-    return Program("server", None, "imagen de servidor: se ejecuta hasta que se detiene")
+def run_sync(argv: list[str], ctx: Context, image=None):
+    """Run a command to completion without virtual time (exec probes, ``kubectl exec``).
 
+    Returns (exit code, None) or, when the runtime cannot start it, (None, runc's message);
+    returns None when the command is not interpretable (the caller then relies on the health
+    annotations). A ``sleep`` inside counts as instantaneous."""
+    from .process import exec_program
 
-def run_sync(argv: list[str], ctx: Context):
-    """Run a command to completion without virtual time (exec probes).
-
-    Returns the exit code, or None when the command is not interpretable (the
-    caller then relies on the health annotations). A ``sleep`` inside counts as
-    instantaneous."""
-    prog = _argv_program([str(a) for a in argv])
-    if prog.is_server:
+    prog = exec_program([str(a) for a in argv], image, ctx.files)
+    if prog.kind == "start-error":
+        return None, prog.error
+    if prog.kind in ("server", "opaque"):
         return None
     gen = prog.start(ctx)
     try:
-        next(gen)
+        step = next(gen)
         for _ in range(1000):
-            gen.send(None)
+            if step[1] is None:
+                return None  # waits forever: like a probe that times out
+            step = gen.send(None)
     except StopIteration as stop:
-        return stop.value
-    return None  # never finishes: like a probe that times out
+        return stop.value, None
+    return None
