@@ -29,12 +29,12 @@ def check_document(obj, index: int, source: SourceDocument | None, result: Valid
     kind = kind if isinstance(kind, str) else None
     name = _name_of(obj)
 
-    def emit(path, message, rule=None, severity="error"):
+    def emit(path, message, rule=None, severity="error", api=None):
         path = prefix + tuple(path)
         line = col = None
         if source is not None:
             line, col = source.line_of(path)
-        result.add(Problem(message, format_path(path) or None, line, col, rule, index, kind, name, severity))
+        result.add(Problem(message, format_path(path) or None, line, col, rule, index, kind, name, severity, api))
 
     if not isinstance(obj, dict):
         what = "una lista" if isinstance(obj, list) else f"un valor suelto («{obj}»)"
@@ -64,9 +64,9 @@ def check_document(obj, index: int, source: SourceDocument | None, result: Valid
         for f in findings:
             if f.path in explained and f.message.startswith("falta el campo obligatorio"):
                 continue
-            emit(f.path, f.message, f.rule, f.severity)
+            emit(f.path, f.message, f.rule, f.severity, f.api)
         for f in rule_findings:
-            emit(f.path, f.message, f.rule, f.severity)
+            emit(f.path, f.message, f.rule, f.severity, f.api)
         if rule_error is not None:
             raise rule_error
     except Exception as e:  # a bug here must never hide the student's feedback behind a traceback
