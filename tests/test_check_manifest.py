@@ -48,7 +48,7 @@ def test_problem_fields_path_line_message():
 def test_syntax_error_has_no_path_but_a_line():
     report = check_manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name:web\n  labels: {}\n")
     (p,) = report.problems
-    assert p.path is None and p.line == 5 and "«name: web»" in p.message
+    assert p.path is None and p.line == 4 and "«name: web»" in p.message  # `name:web` is on line 4
 
 
 def test_notes_gpu_true_and_values_true():
