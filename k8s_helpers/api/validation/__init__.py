@@ -3,14 +3,17 @@
 One implementation serves the autograder (``autograder.check_manifest``) and the
 simulator (``Cluster.apply`` raises ``ManifestError`` with the same report):
 
-- ``validate_text(yaml_text)``: YAML syntax (explained in Spanish), then each document;
+- ``validate_text(yaml_text)``: characters that are not what they look like (``characters``),
+  YAML syntax explained in Spanish on the culprit's line (``syntax``), then each document;
 - ``validate_objects(obj_or_list)``: the same checks on dicts (no line numbers).
 
 Each document goes through the OpenAPI schema of a pinned Kubernetes version
 (kubernetes-validate, every error at once, misspelt fields with "¿quisiste decir?",
 removed apiVersions with their replacement) and then the server-side rules the
-schema does not express (see ``rules``), each citing its id in
-kubernetes-semantics.md. Never raises on bad input.
+schema does not express (``rules``, ports of pkg/apis/*/validation), each carrying the
+API server's own error text (``apierror``) and its rule id in kubernetes-semantics.md
+(data, not shown). The API server's warnings (``memory: 512m``) are warnings, not errors.
+Never raises, whatever the input; the text report is bounded.
 """
 from __future__ import annotations
 

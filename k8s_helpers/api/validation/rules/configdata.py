@@ -99,13 +99,14 @@ def _bad_byte(value: str) -> int:
 
 
 def _secret_type(obj: dict, out: list) -> None:
-    t = obj.get("type")
+    t = obj.get("type") if isinstance(obj.get("type"), str) else None  # other types: reported by the schema
     keys = set(as_dict(obj.get("data"))) | set(as_dict(obj.get("stringData")))
+    where = ("data",) if "data" in obj else ("stringData",) if "stringData" in obj else ("type",)
     if t in _TYPE_KEYS:
         for alternatives in _TYPE_KEYS[t]:
             if not keys & set(alternatives):
                 key = alternatives[0]
-                add(out, ("data",), f"un Secret de tipo «{t}» necesita la clave «{key}» en «data» (o en «stringData»)",
+                add(out, where, f"un Secret de tipo «{t}» necesita la clave «{key}» en «data» (o en «stringData»)",
                     "CFG-1", E.required(E.path("data").key(key)))
         json_key = {"kubernetes.io/dockercfg": ".dockercfg", "kubernetes.io/dockerconfigjson": ".dockerconfigjson"}.get(t)
         value = as_dict(obj.get("data")).get(json_key) if json_key else None
@@ -122,7 +123,7 @@ def _secret_type(obj: dict, out: list) -> None:
                     E.invalid(E.path("data").key(json_key), "<secret contents redacted>", "invalid JSON"))
     elif t == "kubernetes.io/basic-auth" and not keys & {"username", "password"}:
         for key in ("username", "password"):
-            add(out, ("data",), f"un Secret «kubernetes.io/basic-auth» necesita «{key}» (o al menos uno de "
+            add(out, where, f"un Secret «kubernetes.io/basic-auth» necesita «{key}» (o al menos uno de "
                                 "«username» y «password»)", "CFG-1", E.required(E.path("data").key(key)))
     elif t == "kubernetes.io/service-account-token":
         ann = as_dict((obj.get("metadata") or {}).get("annotations") if isinstance(obj.get("metadata"), dict) else None)

@@ -20,7 +20,7 @@ from .objectmeta import check_labels
 _STANDARD_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 _PROBE_FIELDS_MIN = {"initialDelaySeconds": 0, "periodSeconds": 0, "timeoutSeconds": 0,
                      "successThreshold": 0, "failureThreshold": 0}
-_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")  # validateHandler's order
 _CONTROLLERS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController", "Job", "CronJob"}
 
 
@@ -43,17 +43,14 @@ def check_quantities(obj: dict, out: list) -> None:
     """Every Quantity field of the object must parse (RES-1) and not be negative."""
     kind = obj.get("kind", "Object")
     for path, value in schema.quantity_values(obj):
-        if isinstance(value, str):
-            try:
-                q = parse_quantity(value)
-            except ValueError as e:
-                add(out, path, str(e)[0].lower() + str(e)[1:], "RES-1",
-                    f'{kind} in version "{obj.get("apiVersion", "v1")}" cannot be handled as a {kind}: '
-                    f"{quantity_decode_error(value)}")
-                continue
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            continue
+        try:
             q = parse_quantity(value)
-        else:
+        except ValueError as e:
+            add(out, path, str(e)[0].lower() + str(e)[1:], "RES-1",
+                f'{kind} in version "{obj.get("apiVersion", "v1")}" cannot be handled as a {kind}: '
+                f"{quantity_decode_error(str(value))}")
             continue
         if q.value < 0 and "maxLimitRequestRatio" not in path and not any(k in path for k in _OWN_SIGN_RULES):
             add(out, path, f"la cantidad «{value}» no puede ser negativa", "RES-1")
@@ -246,22 +243,26 @@ def _resources(res: dict, path: tuple, out: list) -> None:
 
 
 def _probe(probe: dict, kind: str, path: tuple, container: dict, out: list) -> None:
-    handlers = [h for h in probe if h in _HANDLERS and probe[h] is not None]
+    """validateProbe / validateHandler: exactly one handler, non-negative numbers, successThreshold 1."""
+    ap = E.Path(path)
+    handlers = [h for h in _HANDLERS if probe.get(h) is not None]
     if not handlers:
         add(out, path, "la sonda no indica cómo comprobar: añade uno de «httpGet», «tcpSocket», «exec» o «grpc»",
-            "PRB-1")
+            "PRB-1", E.required(ap, "must specify a handler type"))
     elif len(handlers) > 1:
         add(out, path + (handlers[1],), "una sonda solo puede tener un tipo de comprobación; tiene "
-                                        + " y ".join(f"«{h}»" for h in handlers), "PRB-1")
+                                        + " y ".join(f"«{h}»" for h in handlers), "PRB-1",
+            E.forbidden(ap.child(handlers[1]), "may not specify more than 1 handler type"))
     for f, lo in _PROBE_FIELDS_MIN.items():
         v = probe.get(f)
         if is_int(v) and v < lo:
-            add(out, path + (f,), f"«{f}» no puede ser negativo ({v})", "PRB-1")
+            add(out, path + (f,), f"«{f}» no puede ser negativo ({v})", "PRB-1",
+                E.invalid(ap.child(f), v, "must be greater than or equal to 0"))
     st = probe.get("successThreshold")
     if kind in ("livenessProbe", "startupProbe") and is_int(st) and st not in (0, 1):
         add(out, path + ("successThreshold",),
             f"en {kind} «successThreshold» debe ser 1 (tiene {st}): basta un éxito para darla por superada; "
-            "solo readinessProbe admite otro valor", "PRB-1")
+            "solo readinessProbe admite otro valor", "PRB-1", E.invalid(ap.child("successThreshold"), st, "must be 1"))
     if kind == "readinessProbe" and probe.get("terminationGracePeriodSeconds") is not None:
         add(out, path + ("terminationGracePeriodSeconds",),
             "readinessProbe no admite «terminationGracePeriodSeconds» (una readinessProbe no reinicia nada)",
