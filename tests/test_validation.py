@@ -260,7 +260,8 @@ def test_all_schema_errors_at_once_with_did_you_mean():
     assert p.line == 9 and p.document == 0 and p.kind == "Service" and p.name == "mi-servicio"
     assert "«prt» no existe" in p.message and "¿Quisiste decir «port»?" in p.message
     assert str(p) == ("Documento 1 (Service «mi-servicio»), línea 9, campo spec.ports[0].prt: "
-                      "el campo «prt» no existe aquí. ¿Quisiste decir «port»?")
+                      "el campo «prt» no existe aquí. ¿Quisiste decir «port»? "
+                      '[kubectl: strict decoding error: unknown field "spec.ports[0].prt"]')
     assert _only(r, "spec.typo").line == 11
     assert _only(r, "spec.ports[0].port").message.startswith("falta el campo obligatorio")
     assert len(r.problems) == 3

@@ -417,7 +417,11 @@ def _unknown_fields(err, path) -> list[Finding]:
         else:
             if props:
                 msg += ". Campos válidos: " + ", ".join(sorted(props)[:25]) + ("..." if len(props) > 25 else "")
-        out.append(Finding(path + (key,), msg))
+        # kubectl apply (server-side strict field validation, the default since 1.27) answers
+        # '... cannot be handled as a Pod: strict decoding error: unknown field "spec.foo"'.
+        from .yamlsource import format_path
+        out.append(Finding(path + (key,), msg,
+                           api=f'strict decoding error: unknown field "{format_path(path + (key,))}"'))
     return out
 
 

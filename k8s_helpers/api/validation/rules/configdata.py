@@ -71,7 +71,13 @@ def check(obj: dict, out: list) -> None:
                     total += len(raw)
                 elif section == "binaryData":
                     raw = _decoded(value)
-                    total += len(raw) if raw is not None else len(value)
+                    if raw is None:
+                        add(out, (section, key), "los valores de «binaryData» van en base64 (p. ej. «base64 -w0 "
+                                                 "logo.png»); para texto normal usa «data»", "CFG-1",
+                            f'ConfigMap in version "v1" cannot be handled as a ConfigMap: illegal base64 data at input '
+                            f"byte {_bad_byte(value)}")
+                        continue
+                    total += len(raw)
                 else:
                     total += len(value.encode("utf-8", "surrogatepass"))
     if kind == "ConfigMap":

@@ -116,6 +116,12 @@ def _claim_spec(spec: dict, path: tuple, out: list) -> None:
                                              "«apiGroup: snapshot.storage.k8s.io»)", "STO-1",
                 E.invalid(ap.child(field), ds.get("kind"),
                           "must be 'PersistentVolumeClaim' when referencing the default apiGroup"))
+    sel = spec.get("selector")
+    if isinstance(sel, dict):  # ValidateLabelSelector
+        from .objectmeta import check_labels
+        from .workloads import _check_expressions
+        check_labels(as_dict(sel.get("matchLabels")), path + ("selector", "matchLabels"), out, "STO-1")
+        _check_expressions(as_list(sel.get("matchExpressions")), path + ("selector", "matchExpressions"), out, "STO-1")
     warnings.check_claim_spec(spec, path, out)
 
 
