@@ -142,9 +142,14 @@ def main() -> None:
     args = ap.parse_args()
     runs = {"this tree": measure(ROOT, args.timeout, args.corpus)}
     if args.baseline:
-        runs[args.baseline] = measure(_baseline_tree(args.baseline), args.timeout, args.corpus)
+        import shutil
+        tree = _baseline_tree(args.baseline)
+        try:
+            runs[args.baseline] = measure(tree, args.timeout, args.corpus)
+        finally:
+            shutil.rmtree(tree, ignore_errors=True)
     names = list(runs)
-    width = 44
+    width = 50
     print("measure".ljust(22) + "".join(n.ljust(width) for n in names))
     rows = [("import (cold)", lambda r: f"{r['import_ms']:.1f} ms"),
             ("first call (cold)", lambda r: f"{r['first_ms']:.1f} ms"),
