@@ -3,6 +3,7 @@
 Every test asserts the concrete outcome: the field path, the line in the text,
 the rule id and the key words of the Spanish message.
 """
+import re
 import textwrap
 
 import pytest
@@ -147,8 +148,8 @@ def test_missing_space_after_colon():
         targetPort: 8080
     """)
     (p,) = r.problems
-    assert p.line == 8
-    assert "«port:80» debe escribirse «port: 80»" in p.message and "línea 7" in p.message
+    assert p.line == 7  # the culprit's line, not the next one where PyYAML notices it
+    assert "«port:80» debe escribirse «port: 80»" in p.message
 
 
 def test_missing_space_after_colon_that_still_parses():
@@ -196,7 +197,7 @@ def test_unclosed_bracket():
 def test_missing_colon():
     r = validate_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name x\n  labels: {}\n")
     (p,) = r.problems
-    assert "le falta «:»" in p.message and "línea 4" in p.message
+    assert "le falta «:»" in p.message and "«name x»" in p.message and p.line == 4
 
 
 def test_syntax_error_in_one_document_does_not_hide_the_others():
@@ -259,7 +260,8 @@ def test_all_schema_errors_at_once_with_did_you_mean():
     assert p.line == 9 and p.document == 0 and p.kind == "Service" and p.name == "mi-servicio"
     assert "«prt» no existe" in p.message and "¿Quisiste decir «port»?" in p.message
     assert str(p) == ("Documento 1 (Service «mi-servicio»), línea 9, campo spec.ports[0].prt: "
-                      "el campo «prt» no existe aquí. ¿Quisiste decir «port»?")
+                      "el campo «prt» no existe aquí. ¿Quisiste decir «port»? "
+                      '[kubectl: strict decoding error: unknown field "spec.ports[0].prt"]')
     assert _only(r, "spec.typo").line == 11
     assert _only(r, "spec.ports[0].port").message.startswith("falta el campo obligatorio")
     assert len(r.problems) == 3
@@ -460,7 +462,8 @@ def test_probe_rules_prb1():
     by = {p.path: p for p in r.problems}
     assert by["spec.containers[0].livenessProbe.successThreshold"].rule == "PRB-1"
     assert by["spec.containers[0].startupProbe.successThreshold"].rule == "PRB-1"
-    assert "un tipo de comprobación" in by["spec.containers[0].readinessProbe.exec"].message
+    # validateHandler checks exec, httpGet, tcpSocket, grpc in that order: the second one is reported
+    assert "un tipo de comprobación" in by["spec.containers[0].readinessProbe.httpGet"].message
     assert "spec.containers[0].readinessProbe.successThreshold" not in by  # readiness may use > 1
     assert len(r.problems) == 3
 
@@ -568,3 +571,88 @@ def test_yaml11_booleans_are_quoted_back_as_written():
     sel = _only(r, "spec.nodeSelector.disk")
     assert '"yes"' in sel.message and "booleano" in sel.message and sel.rule == "AFF-1"
     assert '["sleep", "3600"]' in _only(r, "spec.containers[0].command").message
+
+
+# ----------------------------------------------------------------------------- the API server's own text
+def test_field_error_text_is_apimachinery_s():
+    from k8s_helpers.api.validation import apierror as E
+    p = E.path("spec", "resources").key("storage")
+    assert str(E.invalid(p, "0", "must be greater than zero")) == \
+        'spec.resources[storage]: Invalid value: "0": must be greater than zero'
+    assert str(E.required(E.path("spec", "rules", 0, "http", "paths"))) == "spec.rules[0].http.paths: Required value"
+    assert str(E.not_supported(E.path("spec", "type"), "x", ["B", "A"])) == \
+        'spec.type: Unsupported value: "x": supported values: "B", "A"'
+    assert str(E.forbidden(E.path("spec", "clusterIPs"), "may not be set")) == "spec.clusterIPs: Forbidden: may not be set"
+    assert str(E.invalid(E.path("spec"), None, "d")) == "spec: Invalid value: null: d"
+    assert str(E.invalid(E.path("port"), 70000, "d")) == "port: Invalid value: 70000: d"
+    assert str(E.too_long(E.path("data"), 1048576)) == "data: Too long: may not be more than 1048576 bytes"
+    # Go's strconv.Quote: printable runes kept, the rest escaped
+    assert E.go_quote('a\u00a0b\x00"ñ') == '"a\\u00a0b\\x00\\"ñ"'
+
+
+def test_apimachinery_messages():
+    from k8s_helpers.api.validation import apierror as E
+    assert E.dns1123_label("a.b") == ["must not contain dots"]
+    assert E.config_map_key("..data") == ["must not start with '..'"]
+    assert E.port_name("HTTP") == ["must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+                                   "must contain at least one letter (a-z)"]
+    assert E.qualified_name("a/b/c")[0].startswith("a qualified name must consist of")
+    assert E.env_var_name("A=B") == ["a valid environment variable name must consist only of printable ASCII "
+                                     "characters other than '='"]
+
+
+def test_each_problem_shows_the_api_text_beside_the_spanish():
+    r = _v("""
+    apiVersion: v1
+    kind: Service
+    metadata: {name: s}
+    spec:
+      type: NodePort
+      clusterIP: None
+      ports: [{port: 80}]
+    """)
+    (p,) = r.problems
+    assert p.rule == "SVC-2" and p.api == "spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services"
+    assert str(p).endswith(f"[kubectl: {p.api}]")
+    assert p.to_dict()["api"] == p.api
+
+
+def test_rule_ids_stay_data_and_never_reach_the_text():
+    r = _v("""
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: Web_1}
+    spec:
+      selector: {app: web}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          restartPolicy: Never
+          containers:
+          - name: web
+            image: nginx
+            resources: {limits: {memory: 256MB}}
+            livenessProbe: {tcpSocket: {port: 80}, successThreshold: 3}
+    """)
+    rules = {p.rule for p in r.problems}
+    assert {"DNS-1123", "RS-1", "RES-1", "PRB-1"} <= rules
+    text = str(r)
+    assert not re.search(r"\((?:[A-Z]{2,4}-\d+|DNS-1123)\)", text), text
+
+
+def test_api_server_warnings_are_warnings_not_errors():
+    r = _v("""
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: p}
+    spec:
+      terminationGracePeriodSeconds: -5
+      containers:
+      - name: c
+        image: nginx
+        resources: {requests: {memory: 100m}}
+    """)
+    assert r.ok and [w.path for w in r.warnings] == ["spec.terminationGracePeriodSeconds",
+                                                     "spec.containers[0].resources.requests.memory"]
+    assert all(w.api.startswith("Warning: ") for w in r.warnings)
+    assert str(r).startswith("No se ha encontrado ningún error (lee los avisos).")

@@ -98,9 +98,9 @@ def validate_label_value(value) -> list[str]:
     """Label values: text of at most 63 characters of [A-Za-z0-9-_.] (empty allowed) (AFF-1)."""
     if isinstance(value, bool):
         text = "true" if value else "false"
-        return [f"{text} sin comillas es un booleano en YAML; los valores de etiqueta son textos: escribe \"{text}\" (AFF-1)"]
+        return [f"{text} sin comillas es un booleano en YAML; los valores de etiqueta son textos: escribe \"{text}\""]
     if isinstance(value, (int, float)):
-        return [f"{value} sin comillas es un número en YAML; los valores de etiqueta son textos: escribe \"{value}\" (AFF-1)"]
+        return [f"{value} sin comillas es un número en YAML; los valores de etiqueta son textos: escribe \"{value}\""]
     if value is None:
         return ["falta el valor (null); los valores de etiqueta son textos: escribe \"\" si lo quieres vacío"]
     if not isinstance(value, str):

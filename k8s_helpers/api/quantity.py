@@ -31,17 +31,15 @@ DECIMAL_SI = "DecimalSI"
 BINARY_SI = "BinarySI"
 DECIMAL_EXPONENT = "DecimalExponent"
 
-# Common mistakes and the suffix the student most likely meant.
-_HINTS = {
-    "KB": "k", "kB": "k", "Kb": "k", "kb": "k", "K": "k",
-    "MB": "M", "Mb": "M", "mb": "M", "GB": "G", "Gb": "G", "gb": "G", "TB": "T", "Tb": "T",
-    "KiB": "Ki", "MiB": "Mi", "GiB": "Gi", "TiB": "Ti", "ki": "Ki", "mi": "Mi", "gi": "Gi", "ti": "Ti",
-    "g": "G", "t": "T", "KI": "Ki", "MI": "Mi", "GI": "Gi",
-}
+# Units students write that Kubernetes does not have: the decimal letter they stand for. Its
+# binary partner (k -> Ki) is always offered too: `512K` may come from a statement in Ki or in k.
+_DECIMAL_LOOKALIKES = {"K": "k", "k": "k", "M": "M", "G": "G", "g": "G", "T": "T", "t": "T", "P": "P", "p": "P",
+                       "E": "E"}
+_BINARY = ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
 
 
 def _error(text: str, detail: str) -> ValueError:
-    return ValueError(f"«{text}» no es una cantidad válida de Kubernetes: {detail} (RES-1)")
+    return ValueError(f"«{text}» no es una cantidad válida de Kubernetes: {detail}")
 
 
 def _split(text: str):
@@ -226,15 +224,15 @@ def parse_quantity(text) -> Quantity:
     if not isinstance(text, str):
         raise _error(str(text), "debe ser un texto o un número")
     if text == "":
-        raise ValueError("La cantidad está vacía: escribe un número con su unidad, p. ej. «500m» o «256Mi» (RES-1)")
+        raise ValueError("La cantidad está vacía: escribe un número con su unidad, p. ej. «500m» o «256Mi»")
     if text == "0":
         return Quantity(0, DECIMAL_SI)
     if text != text.strip() or " " in text:
         compact = "".join(text.split())
-        extra = ""
-        if compact and not is_quantity(compact):
-            extra = "; además, " + _suffix_hint(compact)
-        raise _error(text, "sobran espacios; el número y la unidad van juntos, p. ej. «1Gi»" + extra)
+        if compact and is_quantity(compact):
+            raise _error(text, f"sobran espacios; el número y la unidad van juntos: «{compact}»")
+        extra = ("; además, " + _suffix_hint(compact)) if compact else ""
+        raise _error(text, "sobran espacios; el número y la unidad van juntos (p. ej. «1Gi»)" + extra)
     parts = _split(text)
     if parts is None:
         raise _error(text, _suffix_hint(text))
@@ -296,17 +294,31 @@ def _suffix_hint(text: str, suffix: str | None = None) -> str:
                     "p. ej. «1.5» o «-2»")
     if "," in text:
         return f"los decimales se escriben con punto, no con coma: «{text.replace(',', '.')}»"
-    if suffix in _HINTS:
-        good = _HINTS[suffix]
-        if suffix.endswith("b") and suffix[:-1] in ("K", "k", "M", "m", "G", "g", "T", "t"):
-            return (f"«{suffix}» serían bits; Kubernetes cuenta bytes y sus unidades no llevan «B» ni «b»: "
-                    f"usa «{good}» (potencias de 1000) o «{good.upper() if good != 'k' else 'K'}i» (potencias de 1024); "
-                    "p. ej. 1G = 10^9 bytes y 1Gi = 2^30 bytes")
-        kind = "binaria, potencias de 1024" if good.endswith("i") else "decimal, potencias de 1000"
-        return (f"la unidad «{suffix}» no existe en Kubernetes; ¿quisiste decir «{good}»? (unidad {kind}). "
-                "Las unidades válidas son Ki, Mi, Gi, Ti, Pi, Ei y n, u, m, k, M, G, T, P, E")
-    return (f"la unidad «{suffix}» no existe; las unidades válidas (distinguen mayúsculas) son "
-            "Ki, Mi, Gi, Ti, Pi, Ei y n, u, m, k, M, G, T, P, E, o un exponente como «e3»")
+    return _unit_hint(suffix)
+
+
+def _both(dec: str) -> str:
+    binary = ("K" if dec == "k" else dec) + "i"
+    return (f"«{dec}» si quieres potencias de 1000 (1{dec} = 10^{_DECIMAL_SUFFIXES[dec]}) o «{binary}» si quieres "
+            f"potencias de 1024 (1{binary} = 2^{_BINARY_SUFFIXES[binary]})")
+
+
+def _unit_hint(suffix: str) -> str:
+    valid = "Las unidades válidas (distinguen mayúsculas) son Ki, Mi, Gi, Ti, Pi, Ei y n, u, m, k, M, G, T, P, E"
+    low = suffix.lower()
+    binary = next((b for b in _BINARY if low in (b.lower(), b.lower() + "b")), None)
+    if binary:  # `ki`, `KI`, `KiB`, `kib`, `MIB`...: the binary unit, spelt Ki
+        return f"la unidad «{suffix}» no existe en Kubernetes; se escribe «{binary}» (potencias de 1024). {valid}"
+    if len(suffix) == 2 and suffix[1] == "b" and suffix[0] in "kKmMgGtTpPeE":
+        dec = _DECIMAL_LOOKALIKES.get(suffix[0], suffix[0].upper())
+        return (f"«{suffix}» serían bits; Kubernetes cuenta bytes y sus unidades no llevan «B» ni «b»: usa "
+                f"{_both(dec)}; p. ej. 1G = 10^9 bytes y 1Gi = 2^30 bytes")
+    if suffix[:1] in _DECIMAL_LOOKALIKES and suffix[1:] in ("", "B") and suffix != "k":
+        dec = _DECIMAL_LOOKALIKES[suffix[0]]
+        return f"la unidad «{suffix}» no existe en Kubernetes: escribe {_both(dec)}. {valid}"
+    if suffix[:1] == "m" and suffix[1:] == "B":
+        return f"la unidad «{suffix}» no existe en Kubernetes: escribe {_both('M')}. {valid}"
+    return f"la unidad «{suffix}» no existe; {valid[0].lower()}{valid[1:]}, o un exponente como «e3»"
 
 
 def is_quantity(text) -> bool:

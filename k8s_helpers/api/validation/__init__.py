@@ -3,19 +3,23 @@
 One implementation serves the autograder (``autograder.check_manifest``) and the
 simulator (``Cluster.apply`` raises ``ManifestError`` with the same report):
 
-- ``validate_text(yaml_text)``: YAML syntax (explained in Spanish), then each document;
+- ``validate_text(yaml_text)``: characters that are not what they look like (``characters``),
+  YAML syntax explained in Spanish on the culprit's line (``syntax``), then each document;
 - ``validate_objects(obj_or_list)``: the same checks on dicts (no line numbers).
 
 Each document goes through the OpenAPI schema of a pinned Kubernetes version
 (kubernetes-validate, every error at once, misspelt fields with "¿quisiste decir?",
 removed apiVersions with their replacement) and then the server-side rules the
-schema does not express (see ``rules``), each citing its id in
-kubernetes-semantics.md. Never raises on bad input.
+schema does not express (``rules``, ports of pkg/apis/*/validation), each carrying the
+API server's own error text (``apierror``) and its rule id in kubernetes-semantics.md
+(data, not shown). The API server's warnings (``memory: 512m``) are warnings, not errors.
+Never raises, whatever the input; the text report is bounded.
 """
 from __future__ import annotations
 
+from . import characters
 from .problem import Problem, ValidationResult
-from .yamlsource import SourceDocument, format_path, load_documents
+from .yamlsource import MAX_CHARS, SourceDocument, format_path, load_documents
 
 __all__ = ["validate_text", "validate_objects", "validate_document", "Problem", "ValidationResult",
            "format_path", "KUBERNETES_VERSION"]
@@ -31,24 +35,55 @@ def __getattr__(name):
 def validate_text(text) -> ValidationResult:
     """Parse and validate YAML (one or more documents). Never raises on bad input."""
     result = ValidationResult()
+    try:
+        _validate_text(text, result)
+    except Exception as e:  # a bug must never show a traceback to a student
+        if _debug():
+            raise
+        result.add(Problem(f"no se pudo completar la revisión (error interno: {type(e).__name__}); avisa al "
+                           "profesorado", None, None, None))
+    result.sort()
+    return result
+
+
+def _debug() -> bool:
+    import os
+    return bool(os.environ.get("K8S_VALIDATION_DEBUG"))
+
+
+def _validate_text(text, result: ValidationResult) -> None:
     if isinstance(text, (bytes, bytearray)):
+        raw = bytes(text)
         try:
-            text = bytes(text).decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
-            result.add(Problem(f"El texto no está en UTF-8 (byte no válido en la posición {e.start}); "
-                               "guarda el archivo como UTF-8.", None, None, None))
-            return result
+            line = raw.count(b"\n", 0, e.start) + 1
+            col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+            result.add(Problem(f"El texto no está en UTF-8: el byte 0x{raw[e.start]:02X} de la línea {line}, columna "
+                               f"{col}, no es UTF-8 válido (¿un fichero guardado en Latin-1 o Windows-1252?). Guarda el "
+                               "archivo como UTF-8.", None, line, col))
+            return
     if not isinstance(text, str):
         result.add(Problem(f"Se esperaba el texto YAML del manifiesto (un str), no un {type(text).__name__}.",
                            None, None, None))
-        return result
+        return
+    if len(text) > MAX_CHARS:
+        result.add(Problem(f"El texto tiene {len(text)} caracteres; el máximo que se revisa es {MAX_CHARS}. "
+                           "¿Has pegado algo que no es un manifiesto?", None, 1, 1))
+        return
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not text.strip() or all(not l.strip() or l.lstrip().startswith("#") for l in text.splitlines()):
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, char_findings = characters.scan(text)
+    starts = [n for n, l in enumerate(text.split("\n")) if l.startswith("---") and n]
+    for f in char_findings:
+        doc = sum(1 for n in starts if n < f.line - 1)
+        result.add(Problem(f.message[0].upper() + f.message[1:] + ".", None, f.line, f.column,
+                           document=doc, severity=f.severity))
+    if not text.strip() or all(not l.strip() or l.lstrip().startswith("#") for l in text.split("\n")):
         result.add(Problem("El texto está vacío: escribe al menos un objeto con apiVersion, kind y metadata.",
                            None, 1, 1))
-        return result
-    text = _fix_invisible_indentation(text, result)
+        return
     docs, problems = load_documents(text)
     for p in problems:
         result.add(p)
@@ -66,41 +101,6 @@ def validate_text(text) -> ValidationResult:
             continue
         result.documents.append(doc.obj)
         validate_document(doc.obj, i, doc, result)
-    result.sort()
-    return result
-
-
-# Characters that look like a space but are not one for YAML (pasted from web pages, PDFs, chats).
-_INVISIBLE = {"\u00a0": "un espacio de no separación (U+00A0)", "\u2007": "un espacio de cifra (U+2007)",
-              "\u202f": "un espacio estrecho de no separación (U+202F)", "\u3000": "un espacio ideográfico (U+3000)",
-              "\u200b": "un espacio de anchura cero (U+200B)", "\ufeff": "una marca de orden de bytes (U+FEFF)",
-              "\u2002": "un espacio «en» (U+2002)", "\u2003": "un espacio «em» (U+2003)"}
-
-
-def _fix_invisible_indentation(text: str, result: ValidationResult) -> str:
-    """Report look-alike spaces in indentation, then read them as spaces.
-
-    YAML (and kubectl) take them as part of the key (``"\u00a0 labels"``), which would give a
-    baffling "unknown field" error; one clear problem on the right line helps more, and
-    checking the rest as intended still lists every other problem.
-    """
-    lines = text.split("\n")
-    document = 0
-    for n, line in enumerate(lines):
-        if line.startswith("---"):
-            document += 1 if n else 0
-            continue
-        lead = len(line) - len(line.lstrip(" \t" + "".join(_INVISIBLE)))
-        odd = [(i, ch) for i, ch in enumerate(line[:lead]) if ch in _INVISIBLE]
-        if not odd:
-            continue
-        col, ch = odd[0]
-        result.add(Problem(
-            f"Error de sintaxis YAML: la sangría de esta línea lleva {_INVISIBLE[ch]}, un carácter invisible que "
-            "parece un espacio pero no lo es (suele colarse al copiar de una web o de un PDF). Bórralo y "
-            "escribe espacios normales.", None, n + 1, col + 1, document=document))
-        lines[n] = "".join(" " if ch in _INVISIBLE else ch for ch in line[:lead]) + line[lead:]
-    return "\n".join(lines)
 
 
 def validate_objects(objs) -> ValidationResult:

@@ -1,4 +1,5 @@
-"""The internal result of a check: a field path (tuple), a Spanish message, a rule id."""
+"""The internal result of a check: a field path (tuple), a Spanish message, a rule id,
+and the API server's own text for the same mistake (``api``, see ``apierror``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,3 +11,4 @@ class Finding:
     message: str
     rule: str | None = None
     severity: str = "error"
+    api: str | None = None

@@ -417,7 +417,11 @@ def _unknown_fields(err, path) -> list[Finding]:
         else:
             if props:
                 msg += ". Campos válidos: " + ", ".join(sorted(props)[:25]) + ("..." if len(props) > 25 else "")
-        out.append(Finding(path + (key,), msg))
+        # kubectl apply (server-side strict field validation, the default since 1.27) answers
+        # '... cannot be handled as a Pod: strict decoding error: unknown field "spec.foo"'.
+        from .yamlsource import format_path
+        out.append(Finding(path + (key,), msg,
+                           api=f'strict decoding error: unknown field "{format_path(path + (key,))}"'))
     return out
 
 
@@ -438,11 +442,34 @@ def _misplaced_hint(key: str, inst: dict, props: dict) -> str | None:
             if key in (item.get("properties") or {}):
                 return (f". «{key}» es un campo de cada elemento de «{sib}»: parece que ha quedado fuera del "
                         f"elemento de la lista; alinéalo con los demás campos del elemento (justo después del «- »)")
-    # A field of a child object written one level too high.
-    for name, ps in props.items():
-        child = _item_schema(ps)
-        if key in (child.get("properties") or {}):
-            return f". «{key}» existe dentro de «{name}»: ¿lo has puesto en el nivel equivocado?"
+    # A field of a child object written one level too high: `port: 80` beside `httpGet:` in a probe
+    # belongs inside it. Prefer a child the object already has, then the one that also explains the
+    # other stray keys (`path` + `port` -> httpGet), else name every candidate.
+    holders = [name for name, ps in props.items() if key in (_item_schema(ps).get("properties") or {})]
+    holders.sort(key=lambda h: (_COMMON_HOLDERS.index(h) if h in _COMMON_HOLDERS else len(_COMMON_HOLDERS), h))
+    if not holders:
+        return None
+    present = [h for h in holders if h in inst]
+    if not present:
+        stray = [k for k in inst if k not in props and k != key]
+        both = [h for h in holders if all(k in (_item_schema(props[h]).get("properties") or {}) for k in stray)] \
+            if stray else []
+        present = both if len(both) == 1 else []
+    if len(present) == 1 or len(holders) == 1:
+        holder = (present or holders)[0]
+        example = _nested_example(key, inst.get(key), holder)
+        return (f": «{key}» va dentro de «{holder}», sangrado debajo de «{holder}:»"
+                + (f" (p. ej. {example})" if example else ""))
+    return ". «" + key + "» va dentro de " + " o de ".join(f"«{h}»" for h in holders) + \
+        ", según el tipo que quieras, sangrado debajo de él"
+
+
+_COMMON_HOLDERS = ["httpGet", "tcpSocket", "exec", "grpc", "service", "resources", "securityContext"]
+
+
+def _nested_example(key: str, value, holder: str) -> str | None:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return f"«{holder}: {{{key}: {value}}}»"
     return None
 
 

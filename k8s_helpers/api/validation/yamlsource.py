@@ -142,8 +142,9 @@ def _key_text(value) -> str:
 class _Builder:
     """Turns a composed node graph into plain data, recording positions and problems."""
 
-    def __init__(self, line_offset: int, document: int, problems: list):
+    def __init__(self, line_offset: int, document: int, problems: list, lines: list[str] | None = None):
         self.line_offset = line_offset
+        self.lines = lines or []
         self.document = document
         self.problems = problems
         self.positions: dict = {}
@@ -237,7 +238,31 @@ class _Builder:
         self._reported.add(k)
         return True
 
+    def _check_multiline_quote(self, node, path) -> None:
+        """A quoted value that goes on at a column left of where its line starts: YAML joins the lines
+        with a space, which is what a Python `\\n` turned into a real newline looks like."""
+        first, last = node.start_mark.line + self.line_offset, node.end_mark.line + self.line_offset
+        if last <= first or last > len(self.lines) or not self.lines:
+            return
+        base = len(self.lines[first]) - len(self.lines[first].lstrip(" "))
+        cont = [self.lines[i] for i in range(first + 1, last + 1) if self.lines[i].strip()]
+        if not cont or min(len(l) - len(l.lstrip(" ")) for l in cont) > base:
+            return
+        line, col = self.mark(node.start_mark)
+        if not self._once(line, col, "multiline"):
+            return
+        from .syntax import RAW_STRING_HINT
+        joined = " ".join(str(node.value).split())
+        if len(joined) > 60:
+            joined = joined[:60] + "…"
+        self.problems.append(Problem(
+            f"el texto entre comillas que empieza en la línea {line} continúa en la línea {first + 2}, más a la "
+            f"izquierda: YAML une las líneas con un espacio («{joined}»). {RAW_STRING_HINT}",
+            format_path(path) or None, line, col, document=self.document, severity="aviso"))
+
     def scalar(self, node, path):
+        if getattr(node, "style", None) in ('"', "'"):
+            self._check_multiline_quote(node, path)
         if node.tag == _PLAIN_TAG:
             value = go_plain_scalar(node.value)
             if isinstance(value, float) and value != value:
@@ -285,6 +310,12 @@ def load_documents(text: str) -> tuple[list[SourceDocument], list[Problem]]:
             f"El texto tiene {len(text)} caracteres; el máximo que se revisa es {MAX_CHARS}. "
             "¿Has pegado algo que no es un manifiesto?", None, 1, 1))
         return [], problems
+    deep = _flow_too_deep(text)
+    if deep:
+        problems.append(Problem(
+            f"El texto anida más de {MAX_DEPTH} corchetes «[» o llaves «{{» unos dentro de otros: ningún manifiesto "
+            "real llega a tanto, así que no se procesa", None, deep, None))
+        return [], problems
     text, ignored = _drop_after_document_end(text)
     docs, problems = _load_all(text, problems)
     for ln in ignored:
@@ -294,6 +325,34 @@ def load_documents(text: str) -> tuple[list[SourceDocument], list[Problem]]:
             "documento de cada bloque separado por «---» y lo ignoraría, así que no se ha revisado. Si es otro "
             "objeto, sepáralo con una línea «---».", None, ln, None, document=doc, severity="aviso"))
     return docs, problems
+
+
+def _flow_too_deep(text: str) -> int | None:
+    """The 1-based line where «[»/«{» nesting (outside quotes and comments) passes MAX_DEPTH.
+    PyYAML's pure-Python scanner is quadratic in that depth, so it is checked before parsing."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth, quote, line, prev = 0, None, 1, "\n"
+    for ch in text:
+        if ch == "\n":
+            line += 1
+            if quote == "#":
+                quote = None
+        elif quote:
+            if ch == quote and quote != "#":
+                quote = None
+        elif ch in "\"'" and prev in " \t[{,:\n":
+            quote = ch
+        elif ch == "#" and prev in " \t\n":
+            quote = "#"
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        prev = ch
+    return None
 
 
 def _drop_after_document_end(text: str) -> tuple[str, list[int]]:
@@ -318,46 +377,57 @@ def _drop_after_document_end(text: str) -> tuple[str, list[int]]:
 
 
 def _load_all(text: str, problems: list) -> tuple[list[SourceDocument], list[Problem]]:
+    """The whole text with libyaml; on an error, document by document (split at «---»): libyaml
+    first, and PyYAML's pure-Python parser only for the documents that fail, since the Spanish
+    explanations are written against its messages. Linear in the size of the text."""
+    lines = text.split("\n")
     try:
-        docs = _load_chunk(text, 0, 0, problems, fast=True)
+        docs = _load_chunk(text, 0, 0, problems, lines, fast=True)
         return docs, problems
     except (yaml.YAMLError, _TooBig, RecursionError):
         pass
     problems.clear()
     docs: list[SourceDocument] = []
-    for offset, chunk in _split_chunks(text):
+    for offset, end, chunk in _split_chunks(text):
+        local: list[Problem] = []
         try:
-            docs += _load_chunk(chunk, offset, len(docs), problems)
+            try:
+                docs += _load_chunk(chunk, offset, len(docs), local, lines, fast=True)
+            except yaml.YAMLError:
+                local.clear()
+                docs += _load_chunk(chunk, offset, len(docs), local, lines)
         except _TooBig as e:
             line = e.mark.line + 1 + offset if e.mark is not None else offset + 1
-            problems.append(Problem(e.message[0].upper() + e.message[1:], None, line, None, document=len(docs)))
+            local.append(Problem(e.message[0].upper() + e.message[1:], None, line, None, document=len(docs)))
             docs.append(SourceDocument(None, {}, offset + 1))
         except RecursionError:
-            problems.append(Problem(
-                f"El documento está anidado demasiado profundamente; no se procesa", None, offset + 1, None,
+            local.append(Problem(
+                f"El documento está anidado a más de {MAX_DEPTH} niveles; no se procesa", None, offset + 1, None,
                 document=len(docs)))
             docs.append(SourceDocument(None, {}, offset + 1))
         except yaml.YAMLError as e:
             from .syntax import explain_yaml_error
-            problems.append(explain_yaml_error(e, text, offset, len(docs)))
+            local.append(explain_yaml_error(e, lines, offset, len(docs), end))
             docs.append(SourceDocument(None, {}, offset + 1))
+        problems.extend(local)
     return docs, problems
 
 
 def _split_chunks(text: str):
+    """(first line, end line, text) of each non-empty document, split at «---» lines (0-based)."""
     lines = text.splitlines(keepends=True)
     start, buf = 0, []
     for i, line in enumerate(lines):
         if _DOC_SEPARATOR.match(line) and i > 0:
             chunk = "".join(buf)
             if chunk.strip() and not _only_comments(chunk):
-                yield start, chunk
+                yield start, i, chunk
             start, buf = i, [line]
         else:
             buf.append(line)
     chunk = "".join(buf)
     if chunk.strip() and not _only_comments(chunk):
-        yield start, chunk
+        yield start, len(lines), chunk
 
 
 def _only_comments(chunk: str) -> bool:
@@ -389,7 +459,8 @@ class _FastLoader(_GoResolver, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
-def _load_chunk(text: str, line_offset: int, first_doc: int, problems: list, fast: bool = False) -> list[SourceDocument]:
+def _load_chunk(text: str, line_offset: int, first_doc: int, problems: list, lines: list[str],
+                fast: bool = False) -> list[SourceDocument]:
     loader = (_FastLoader if fast else _SafeLoader)(text)
     docs: list[SourceDocument] = []
     local: list[Problem] = []
@@ -400,7 +471,7 @@ def _load_chunk(text: str, line_offset: int, first_doc: int, problems: list, fas
                 continue
             if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
                 continue  # empty document
-            b = _Builder(line_offset, first_doc + len(docs), local)
+            b = _Builder(line_offset, first_doc + len(docs), local, lines)
             obj = b.build(node)
             b.positions[()] = b.mark(node.start_mark)
             if b.fatal:

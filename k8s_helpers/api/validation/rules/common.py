@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from .. import apierror
 from ..findings import Finding
 
 
@@ -27,15 +28,22 @@ def as_list(v) -> list:
     return v if isinstance(v, list) else []
 
 
-def add(out: list, path, message: str, rule: str | None = None) -> None:
-    if rule and f"({rule})" not in message:
-        message = f"{message} ({rule})"
-    out.append(Finding(tuple(path), message, rule))
+def add(out: list, path, message: str, rule: str | None = None, api=None, severity: str = "error") -> None:
+    """Record a finding: Spanish ``message`` at ``path``; ``api`` is the API server's text for it
+    (an ``apierror.FieldError`` or a string), ``rule`` the id in kubernetes-semantics.md."""
+    out.append(Finding(tuple(path), message, rule, severity, str(api) if api is not None else None))
+
+
+def warn(out: list, path, message: str, api: str, rule: str | None = None) -> None:
+    """A warning the API server returns with a successful answer (kubectl prints «Warning: ...»)."""
+    out.append(Finding(tuple(path), message, rule, "aviso", f"Warning: {api}"))
 
 
 def enum_check(out, path, value, allowed, what: str, rule: str | None = None, extra: str = "",
-               empty_ok: bool = False) -> bool:
-    """Unsupported value -> Spanish message with the allowed values and a suggestion.
+               empty_ok: bool = False, api_order=None) -> bool:
+    """Unsupported value -> Spanish message with the allowed values and a suggestion, beside the
+    API server's ``Unsupported value`` (its list is sorted, as ``sets.List`` gives it, unless
+    ``api_order`` says otherwise).
 
     ``empty_ok``: the API server's defaulting replaces "" before validation (e.g. an empty
     imagePullPolicy, restartPolicy or Service type), so "" is accepted."""
@@ -45,7 +53,8 @@ def enum_check(out, path, value, allowed, what: str, rule: str | None = None, ex
     guess = suggest(value, allowed)
     if guess:
         msg += f". ¿Quisiste decir «{guess}»?" + (" (las mayúsculas cuentan)" if guess.lower() == value.lower() else "")
-    add(out, path, msg + extra, rule)
+    add(out, path, msg + extra, rule,
+        apierror.not_supported(apierror.Path(path), value, api_order or sorted(a for a in allowed if a)))
     return False
 
 

@@ -11,6 +11,7 @@ import re
 
 from ...labels import (validate_dns1123_label, validate_dns1123_subdomain, validate_label_key,
                        validate_label_value, validate_qualified_name)
+from .. import apierror as E
 from .common import add, as_dict, get
 
 # Kinds whose names are only checked for path safety (RBAC allows "system:..." names).
@@ -52,36 +53,67 @@ def name_errors(kind: str, name: str) -> list[str]:
     return []
 
 
+def _api_name_errors(kind: str, name: str) -> list[str]:
+    if kind in _DNS1035_KINDS:
+        return E.dns1035_label(name)
+    if kind in _DNS_LABEL_KINDS:
+        return E.dns1123_label(name)
+    if kind in _SUBDOMAIN_KINDS:
+        return E.dns1123_subdomain(name)
+    return []
+
+
 def check(obj: dict, out: list) -> None:
     kind = obj.get("kind")
     meta = obj.get("metadata")
     if meta is None:
-        add(out, ("metadata",), "falta «metadata» con al menos «name»: todo objeto necesita un nombre")
+        add(out, ("metadata",), "falta «metadata» con al menos «name»: todo objeto necesita un nombre",
+            api=E.required(E.path("metadata", "name"), "name or generateName is required"))
         return
     if not isinstance(meta, dict):
         return  # the schema already said that «metadata» must be an object
     name, gen = meta.get("name"), meta.get("generateName")
+    np = E.path("metadata", "name")
     if (name is None or name == "") and not gen:
         add(out, ("metadata", "name"), "falta el nombre del objeto: escribe «name» dentro de «metadata» "
-                                       "(o «generateName» para un nombre generado)")
+                                       "(o «generateName» para un nombre generado)",
+            api=E.required(np, "name or generateName is required"))
     elif isinstance(name, str) and name:
-        for e in name_errors(kind, name):
-            add(out, ("metadata", "name"), e, "DNS-1123")
+        es = name_errors(kind, name)
+        api = _api_name_errors(kind, name)
+        for i, e in enumerate(es):
+            detail = api[i] if i < len(api) else None
+            if kind == "CronJob" and len(name) > 52 and e.startswith(f"«{name}» tiene") and "CronJob" in e:
+                detail = "must be no more than 52 characters"
+            if kind == "Job" and len(name) > 63 and "job-name" in e:
+                add(out, ("metadata", "name"), e, "DNS-1123",
+                    E.invalid(E.path("spec", "template", "labels"), name, "must be no more than 63 characters"))
+                continue
+            add(out, ("metadata", "name"), e, "DNS-1123", E.invalid(np, name, detail) if detail else None)
     ns = meta.get("namespace")
     if isinstance(ns, str) and ns:
-        for e in validate_dns1123_label(ns):
-            add(out, ("metadata", "namespace"), e, "DNS-1123")
+        api = E.dns1123_label(ns)
+        for i, e in enumerate(validate_dns1123_label(ns)):
+            add(out, ("metadata", "namespace"), e, "DNS-1123",
+                E.invalid(E.path("metadata", "namespace"), ns, api[i]) if i < len(api) else None)
     check_labels(as_dict(meta.get("labels")), ("metadata", "labels"), out)
     for key in as_dict(meta.get("annotations")):
-        for e in validate_qualified_name(key):
-            add(out, ("metadata", "annotations", key), f"clave de anotación no válida: {e}")
+        api = E.qualified_name(key.lower())
+        for i, e in enumerate(validate_qualified_name(key)):
+            add(out, ("metadata", "annotations", key), f"clave de anotación no válida: {e}",
+                api=E.invalid(E.path("metadata", "annotations"), key, api[i]) if i < len(api) else None)
 
 
 def check_labels(labels: dict, path: tuple, out: list, rule: str = "AFF-1") -> None:
-    """Label keys and string values (non-strings were reported by the schema)."""
+    """Label keys and string values (non-strings were reported by the schema); the API server
+    reports them on the map (``metadata.labels: Invalid value: "x": ...``)."""
+    ap = E.Path(path)
     for key, value in labels.items():
-        for e in validate_label_key(key):
-            add(out, path + (key,), f"clave de etiqueta no válida: {e}", "DNS-1123")
+        api = E.qualified_name(key) if isinstance(key, str) else []
+        for i, e in enumerate(validate_label_key(key)):
+            add(out, path + (key,), f"clave de etiqueta no válida: {e}", "DNS-1123",
+                E.invalid(ap, key, api[i]) if i < len(api) else None)
         if isinstance(value, str):
-            for e in validate_label_value(value):
-                add(out, path + (key,), e, rule)
+            api = E.label_value(value)
+            for i, e in enumerate(validate_label_value(value)):
+                add(out, path + (key,), e, rule, E.invalid(ap, value, api[i]) if i < len(api) else None)

@@ -10,31 +10,49 @@ from __future__ import annotations
 
 from ...labels import validate_dns1123_label, validate_dns1123_subdomain, validate_label_key, validate_label_value
 from ...quantity import parse_quantity
+from .. import apierror as E
 from .. import schema
+from . import env, warnings
+from . import volumes as volumes_rules
 from .common import add, as_dict, as_list, enum_check, get, iana_svc_name_errors, is_int, suggest
 from .objectmeta import check_labels
 
 _STANDARD_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 _PROBE_FIELDS_MIN = {"initialDelaySeconds": 0, "periodSeconds": 0, "timeoutSeconds": 0,
                      "successThreshold": 0, "failureThreshold": 0}
-_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")  # validateHandler's order
 _CONTROLLERS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController", "Job", "CronJob"}
+
+
+_QUANTITY_FORMAT = ("quantities must match the regular expression "
+                    "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+# Quantities whose own rule reports a negative or zero value with the API server's text.
+_OWN_SIGN_RULES = ("resources", "capacity", "sizeLimit")
+
+
+def quantity_decode_error(value: str) -> str:
+    """What the API server answers when a quantity does not parse: the JSON decoder fails before
+    validation ("... cannot be handled as a Pod: quantities must match ...")."""
+    import re
+    if re.fullmatch(r"[+-]?[0-9.]+[eEinumkKMGTP]*[-+]?[0-9]*", value):
+        return "unable to parse quantity's suffix"
+    return _QUANTITY_FORMAT
 
 
 def check_quantities(obj: dict, out: list) -> None:
     """Every Quantity field of the object must parse (RES-1) and not be negative."""
+    kind = obj.get("kind", "Object")
     for path, value in schema.quantity_values(obj):
-        if isinstance(value, str):
-            try:
-                q = parse_quantity(value)
-            except ValueError as e:
-                add(out, path, str(e)[0].lower() + str(e)[1:], "RES-1")
-                continue
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            q = parse_quantity(value)
-        else:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             continue
-        if q.value < 0 and "maxLimitRequestRatio" not in path:
+        try:
+            q = parse_quantity(value)
+        except ValueError as e:
+            add(out, path, str(e)[0].lower() + str(e)[1:], "RES-1",
+                f'{kind} in version "{obj.get("apiVersion", "v1")}" cannot be handled as a {kind}: '
+                f"{quantity_decode_error(str(value))}")
+            continue
+        if q.value < 0 and "maxLimitRequestRatio" not in path and not any(k in path for k in _OWN_SIGN_RULES):
             add(out, path, f"la cantidad «{value}» no puede ser negativa", "RES-1")
 
 
@@ -60,7 +78,7 @@ def check(spec: dict, path: tuple, ctx: dict, out: list) -> None:
                 split = (isinstance(nxt, dict) and "name" not in nxt and "image" in nxt
                          and "image" not in c and "name" in c)
                 _container(c, path + (group, i), group, names, volumes, not template, out, split)
-    _volumes(as_list(spec.get("volumes")), path + ("volumes",), out)
+    volumes_rules.check_pod_volumes(as_list(spec.get("volumes")), path + ("volumes",), out)
     _tolerations(as_list(spec.get("tolerations")), path + ("tolerations",), out)
     node_selector = spec.get("nodeSelector")
     if isinstance(node_selector, dict):
@@ -72,23 +90,30 @@ def check(spec: dict, path: tuple, ctx: dict, out: list) -> None:
         if isinstance(value, str) and value:
             for e in validate_dns1123_subdomain(value):
                 add(out, path + (field,), f"«{field}» no válido: {e}", rule)
-    tgps = spec.get("terminationGracePeriodSeconds")
-    if is_int(tgps) and tgps < 0:
-        add(out, path + ("terminationGracePeriodSeconds",), "no puede ser negativo")
     ads = spec.get("activeDeadlineSeconds")
     if is_int(ads) and ads <= 0:
-        add(out, path + ("activeDeadlineSeconds",), "debe ser mayor que 0")
+        add(out, path + ("activeDeadlineSeconds",), f"«activeDeadlineSeconds» debe ser mayor que 0 (tiene {ads})",
+            api=E.invalid(E.Path(path + ("activeDeadlineSeconds",)), ads, "must be greater than or equal to 1"))
+    meta = get(ctx.get("object"), *path[:-1], "metadata") if len(path) > 1 else get(ctx.get("object"), "metadata")
+    warnings.check_pod(spec, path, as_dict(meta), out)
 
 
 def _container(c: dict, path: tuple, group: str, names: dict, volumes: set, is_pod: bool, out: list,
                split: bool = False) -> None:
     name = c.get("name")
-    if isinstance(name, str):
-        for e in validate_dns1123_label(name):
-            add(out, path + ("name",), f"nombre de contenedor no válido: {e}", "DNS-1123")
+    np = E.Path(path + ("name",))
+    if name is None or name == "":
+        if name == "":
+            add(out, path + ("name",), "falta «name», el nombre del contenedor", api=E.required(np))
+    elif isinstance(name, str):
+        api = E.dns1123_label(name)
+        for j, e in enumerate(validate_dns1123_label(name)):
+            add(out, path + ("name",), f"nombre de contenedor no válido: {e}", "DNS-1123",
+                E.invalid(np, name, api[j]) if j < len(api) else None)
         if name in names:
             add(out, path + ("name",), f"el nombre de contenedor «{name}» está repetido: cada contenedor del Pod "
-                                       "(también los initContainers) necesita un nombre distinto")
+                                       "(también los initContainers) necesita un nombre distinto",
+                api=E.duplicate(np, name))
         names[name] = path
     image = c.get("image")
     # validateContainerCommon: only an empty image is missing; leading/trailing spaces are rejected
@@ -99,7 +124,8 @@ def _container(c: dict, path: tuple, group: str, names: dict, volumes: set, is_p
             hint = (f". El elemento siguiente de la lista («{path[-2]}[{path[-1] + 1}]») tiene «image» pero no «name»: "
                     "¿sobra el guion de «- image:»? Todos los campos de un contenedor van bajo un único «-», "
                     "alineados con «name:»")
-        add(out, path + ("image",), "falta «image», la imagen del contenedor (p. ej. «nginx:1.27»)" + hint, "IMG-3")
+        add(out, path + ("image",), "falta «image», la imagen del contenedor (p. ej. «nginx:1.27»)" + hint, "IMG-3",
+            E.required(E.Path(path + ("image",))))
     elif isinstance(image, str) and is_pod and image != image.strip():
         add(out, path + ("image",), f"la imagen «{image}» tiene espacios al principio o al final; quítalos", "IMG-3")
     enum_check(out, path + ("imagePullPolicy",), c.get("imagePullPolicy"), ("Always", "IfNotPresent", "Never"),
@@ -114,68 +140,58 @@ def _container(c: dict, path: tuple, group: str, names: dict, volumes: set, is_p
             if c.get(f) is not None:
                 add(out, path + (f,), f"un initContainer normal no admite «{f}» (solo los sidecar, con "
                                       "«restartPolicy: Always»): se ejecuta hasta terminar antes que los demás", "POD-2")
-    for i, e in enumerate(as_list(c.get("env"))):
-        if isinstance(e, dict) and isinstance(e.get("name"), str):
-            _env_name(e["name"], path + ("env", i, "name"), out)
+    env.check(c, path, out)
     _ports(as_list(c.get("ports")), path + ("ports",), out)
     _resources(as_dict(c.get("resources")), path + ("resources",), out)
     for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
         if isinstance(c.get(probe), dict) and not (group == "initContainers" and not is_sidecar):
             _probe(c[probe], probe, path + (probe,), c, out)
-    mount_paths: dict = {}
-    for i, m in enumerate(as_list(c.get("volumeMounts"))):
-        mp = m.get("mountPath") if isinstance(m, dict) else None
-        if isinstance(mp, str) and mp:  # validateVolumeMounts: "must be unique"
-            if mp in mount_paths:
-                add(out, path + ("volumeMounts", i, "mountPath"),
-                    f"la ruta «{mp}» ya se usa en volumeMounts[{mount_paths[mp]}]: cada volumen se monta en una ruta "
-                    "distinta dentro del contenedor")
-            mount_paths.setdefault(mp, i)
-        if isinstance(m, dict) and isinstance(m.get("name"), str) and m["name"] not in volumes:
-            add(out, path + ("volumeMounts", i, "name"),
-                f"el volumen «{m['name']}» no está definido en «volumes» del Pod"
-                + (f"; ¿quisiste decir «{suggest(m['name'], [v for v in volumes if isinstance(v, str)])}»?"
-                   if suggest(m["name"], [v for v in volumes if isinstance(v, str)]) else ""))
-
-
-def _env_name(name: str, path: tuple, out: list) -> None:
-    """IsRelaxedEnvVarName (apimachinery; RelaxedEnvironmentVariableValidation, on by default since
-    1.34): not empty, printable ASCII characters other than «=». `1VAR` and `MY-VAR` are accepted."""
-    if name == "":
-        add(out, path, "el nombre de la variable de entorno está vacío")
-    elif any(ord(ch) > 126 or ord(ch) < 32 or ch == "=" for ch in name):
-        add(out, path, f"el nombre de variable de entorno «{name}» no es válido: solo admite caracteres ASCII "
-                       "imprimibles (sin tildes ni «ñ») y no puede contener «=» (el valor va en «value»)")
+    volumes_rules.check_mounts(c, path, volumes, out)
 
 
 def _ports(ports: list, path: tuple, out: list) -> None:
+    """validateContainerPorts."""
     seen = set()
     for i, p in enumerate(ports):
         if not isinstance(p, dict):
             continue
+        ap = E.Path(path + (i,))
         cp = p.get("containerPort")
         if is_int(cp) and not 1 <= cp <= 65535:
-            add(out, path + (i, "containerPort"), f"el puerto {cp} está fuera de rango: debe estar entre 1 y 65535")
+            add(out, path + (i, "containerPort"), f"el puerto {cp} está fuera de rango: debe estar entre 1 y 65535",
+                api=E.invalid(ap.child("containerPort"), cp, E.INCLUSIVE_PORT_RANGE))
         hp = p.get("hostPort")
-        if is_int(hp) and not 0 <= hp <= 65535:
-            add(out, path + (i, "hostPort"), f"el puerto {hp} está fuera de rango: debe estar entre 1 y 65535")
+        if is_int(hp) and hp != 0 and not 1 <= hp <= 65535:
+            add(out, path + (i, "hostPort"), f"el puerto {hp} está fuera de rango: debe estar entre 1 y 65535",
+                api=E.invalid(ap.child("hostPort"), hp, E.INCLUSIVE_PORT_RANGE))
         enum_check(out, path + (i, "protocol"), p.get("protocol"), ("TCP", "UDP", "SCTP"), "el protocolo", empty_ok=True)
         name = p.get("name")
-        if isinstance(name, str):
-            for e in iana_svc_name_errors(name):
-                add(out, path + (i, "name"), f"el nombre de puerto «{name}» no es válido: {e}")
-            if name in seen:
-                add(out, path + (i, "name"), f"el nombre de puerto «{name}» está repetido en este contenedor")
+        if isinstance(name, str) and name:
+            api = E.port_name(name)
+            for j, e in enumerate(iana_svc_name_errors(name)):
+                add(out, path + (i, "name"), f"el nombre de puerto «{name}» no es válido: {e}",
+                    api=E.invalid(ap.child("name"), name, api[j]) if j < len(api) else None)
+            if not api and name in seen:
+                add(out, path + (i, "name"), f"el nombre de puerto «{name}» está repetido en este contenedor",
+                    api=E.duplicate(ap.child("name"), name))
             seen.add(name)
 
 
 def _resource_name_ok(name: str) -> bool:
     if name in _STANDARD_RESOURCES or name.startswith("hugepages-"):
         return True
-    return "/" in name and not validate_label_key(name)
+    return "/" in name and not validate_label_key(name) and not name.startswith("kubernetes.io/")
+
+
+def _overcommittable(name: str) -> bool:
+    """helper.IsOvercommitAllowed: native resources (no domain, or kubernetes.io/) except hugepages."""
+    native = "/" not in name or name.startswith("kubernetes.io/")
+    return native and not name.startswith("hugepages-")
 
 
 def _resources(res: dict, path: tuple, out: list) -> None:
+    """validateResourceRequirements: names, non-negative values, request <= limit."""
+    ap = E.Path(path)
     parsed = {}
     for section in ("requests", "limits"):
         values = res.get(section)
@@ -183,50 +199,70 @@ def _resources(res: dict, path: tuple, out: list) -> None:
             continue
         for rname, value in values.items():
             p = path + (section, rname)
+            kp = ap.child(section).key(rname)
             if not _resource_name_ok(rname):
                 guess = suggest(rname, _STANDARD_RESOURCES)
                 add(out, p, f"«{rname}» no es un recurso válido: usa «cpu», «memory» o «ephemeral-storage», o un "
                             "recurso extendido con dominio (p. ej. «nvidia.com/gpu»)"
-                    + (f". ¿Quisiste decir «{guess}»?" if guess else ""), "RES-1")
+                    + (f". ¿Quisiste decir «{guess}»?" if guess else ""), "RES-1",
+                    E.invalid(kp, rname, "must be a standard resource type or fully qualified"))
                 continue
             try:
                 q = parse_quantity(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
             except ValueError:
                 q = None  # reported by check_quantities
-            if q is not None:
-                parsed[(section, rname)] = (q, value)
-                if "/" in rname and not rname.startswith(("kubernetes.io/", "requests.")) and q.value.denominator != 1:
-                    add(out, p, f"el recurso extendido «{rname}» debe ser un número entero, no «{value}»", "RES-1")
+            if q is None:
+                continue
+            parsed[(section, rname)] = (q, value)
+            if q.value < 0:
+                add(out, p, f"la cantidad «{value}» no puede ser negativa", "RES-1",
+                    E.invalid(kp, q.canonical(), "must be greater than or equal to 0"))
+            elif not _overcommittable(rname) and not rname.startswith("hugepages-") and q.value.denominator != 1:
+                add(out, p, f"el recurso extendido «{rname}» debe ser un número entero, no «{value}»", "RES-1",
+                    E.invalid(kp, q.canonical(), "must be an integer"))
     for (section, rname), (req, raw) in parsed.items():
         if section != "requests":
             continue
         lim = parsed.get(("limits", rname))
-        if lim is not None and req > lim[0]:
+        if lim is None:
+            if not _overcommittable(rname):
+                add(out, path + ("limits",), f"«{rname}» no admite sobreasignación: indica también su límite en "
+                                             "«limits», igual a la petición", "RES-2",
+                    E.required(ap.child("limits"), "Limit must be set for non overcommitable resources"))
+            continue
+        if not _overcommittable(rname) and req != lim[0]:
+            add(out, path + ("requests", rname),
+                f"en un recurso extendido («{rname}») la petición debe ser igual al límite", "RES-2",
+                E.invalid(ap.child("requests"), req.canonical(), f"must be equal to {rname} limit of {lim[0].canonical()}"))
+        elif req > lim[0]:
             add(out, path + ("requests", rname),
                 f"la petición de {rname} ({raw}) es mayor que su límite ({lim[1]}): la petición debe ser menor o "
-                "igual que el límite", "RES-2")
-        if lim is not None and "/" in rname and rname.split("/")[0].count(".") and req != lim[0]:
-            add(out, path + ("requests", rname),
-                f"en un recurso extendido («{rname}») la petición debe ser igual al límite", "RES-2")
+                "igual que el límite", "RES-2",
+                E.invalid(ap.child("requests"), req.canonical(),
+                          f"must be less than or equal to {rname} limit of {lim[0].canonical()}"))
 
 
 def _probe(probe: dict, kind: str, path: tuple, container: dict, out: list) -> None:
-    handlers = [h for h in probe if h in _HANDLERS and probe[h] is not None]
+    """validateProbe / validateHandler: exactly one handler, non-negative numbers, successThreshold 1."""
+    ap = E.Path(path)
+    handlers = [h for h in _HANDLERS if probe.get(h) is not None]
     if not handlers:
         add(out, path, "la sonda no indica cómo comprobar: añade uno de «httpGet», «tcpSocket», «exec» o «grpc»",
-            "PRB-1")
+            "PRB-1", E.required(ap, "must specify a handler type"))
     elif len(handlers) > 1:
         add(out, path + (handlers[1],), "una sonda solo puede tener un tipo de comprobación; tiene "
-                                        + " y ".join(f"«{h}»" for h in handlers), "PRB-1")
+                                        + " y ".join(f"«{h}»" for h in handlers), "PRB-1",
+            E.forbidden(ap.child(handlers[1]), "may not specify more than 1 handler type"))
     for f, lo in _PROBE_FIELDS_MIN.items():
         v = probe.get(f)
         if is_int(v) and v < lo:
-            add(out, path + (f,), f"«{f}» no puede ser negativo ({v})", "PRB-1")
+            add(out, path + (f,), f"«{f}» no puede ser negativo ({v})", "PRB-1",
+                E.invalid(ap.child(f), v, "must be greater than or equal to 0"))
     st = probe.get("successThreshold")
     if kind in ("livenessProbe", "startupProbe") and is_int(st) and st not in (0, 1):
         add(out, path + ("successThreshold",),
             f"en {kind} «successThreshold» debe ser 1 (tiene {st}): basta un éxito para darla por superada; "
-            "solo readinessProbe admite otro valor", "PRB-1")
+            "solo readinessProbe admite otro valor", "PRB-1", E.invalid(ap.child("successThreshold"), st, "must be 1"))
     if kind == "readinessProbe" and probe.get("terminationGracePeriodSeconds") is not None:
         add(out, path + ("terminationGracePeriodSeconds",),
             "readinessProbe no admite «terminationGracePeriodSeconds» (una readinessProbe no reinicia nada)",
@@ -257,23 +293,6 @@ def _probe_port(port, path, container, out) -> None:
         errs = iana_svc_name_errors(port)
         if errs:
             add(out, path, f"el nombre de puerto «{port}» no es válido: {errs[0]}", "PRB-1")
-
-
-def _volumes(volumes: list, path: tuple, out: list) -> None:
-    seen = set()
-    for i, v in enumerate(volumes):
-        if not isinstance(v, dict) or not isinstance(v.get("name"), str):
-            continue
-        name = v["name"]
-        for e in validate_dns1123_label(name):
-            add(out, path + (i, "name"), f"nombre de volumen no válido: {e}", "DNS-1123")
-        sources = [k for k, val in v.items() if k != "name" and val is not None]
-        if len(sources) > 1:  # validateVolumeSource: "may not specify more than 1 volume type"
-            add(out, path + (i, sources[1]), f"el volumen «{name}» tiene varios tipos (" + ", ".join(
-                f"«{k}»" for k in sources) + "); cada volumen tiene un solo tipo: sepáralos en volúmenes distintos")
-        if name in seen:
-            add(out, path + (i, "name"), f"el volumen «{name}» está repetido")
-        seen.add(name)
 
 
 def _tolerations(tols: list, path: tuple, out: list) -> None:

@@ -1,137 +1,180 @@
-"""Storage and other small enums: PVC/PV access modes and size (STO-1, STO-4), Ingress
-pathType (ING-1), ConfigMap/Secret keys."""
+"""Storage: PersistentVolumeClaim, PersistentVolume and StorageClass (STO-1..4).
+
+A port of ``ValidatePersistentVolumeClaimSpec`` and ``ValidatePersistentVolumeSpec`` in
+pkg/apis/core/validation/validation.go and of ``ValidateStorageClass`` in
+pkg/apis/storage/validation/validation.go: a claim needs at least one access mode (RWOP alone)
+and a ``storage`` request greater than zero (``storage: 0`` is rejected); a volume needs access
+modes, a ``capacity`` with only ``storage`` (greater than zero), a single volume source (see
+``volumes``) and a supported reclaim policy; names of classes are DNS-1123 subdomains. The
+claims of a StatefulSet's ``volumeClaimTemplates`` get the claim checks too: the API server
+does not look at them, but every PersistentVolumeClaim the controller creates from them would
+fail the same way.
+"""
 from __future__ import annotations
 
-import base64
-import binascii
-import re
+from ...quantity import parse_quantity
+from .. import apierror as E
+from . import volumes, warnings
+from .common import add, as_dict, as_list, enum_check, get, warn
 
-from ...labels import validate_dns1123_subdomain
-from .common import add, as_dict, as_list, enum_check, get
-
-_ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
-_CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+\Z")
-
-
-def _access_modes(modes, path, out, required=True):
-    if modes is None or (isinstance(modes, list) and not modes):
-        if required:
-            add(out, path, "falta «accessModes» (p. ej. [ReadWriteOnce])", "STO-4")
-        return
-    for i, m in enumerate(as_list(modes)):
-        enum_check(out, path + (i,), m, _ACCESS_MODES, "el modo de acceso", "STO-4")
-    if "ReadWriteOncePod" in as_list(modes) and len(as_list(modes)) > 1:
-        add(out, path, "«ReadWriteOncePod» no se puede combinar con otros modos de acceso", "STO-4")
+ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
+_RECLAIM = ("Retain", "Delete", "Recycle")
+_VOLUME_MODES = ("Filesystem", "Block")
 
 
 def check(obj: dict, out: list) -> None:
     kind = obj.get("kind")
-    spec = as_dict(obj.get("spec"))
+    spec = obj.get("spec")
     if kind == "PersistentVolumeClaim":
-        _pvc_spec(spec, ("spec",), out, data_source=True)
-    elif kind == "StatefulSet":
+        warnings.check_storage_class_annotation(obj, out)
+        if isinstance(spec, dict):
+            check_claim_spec(spec, ("spec",), out, api=True)
+        elif spec is None:
+            add(out, ("spec",), "falta «spec» con «accessModes» y «resources.requests.storage»", "STO-1")
+    elif kind == "StatefulSet" and isinstance(spec, dict):
         for i, t in enumerate(as_list(spec.get("volumeClaimTemplates"))):
-            if isinstance(t, dict):
-                _pvc_spec(as_dict(t.get("spec")), ("spec", "volumeClaimTemplates", i, "spec"), out)
+            if isinstance(t, dict) and isinstance(t.get("spec"), dict):
+                check_claim_spec(t["spec"], ("spec", "volumeClaimTemplates", i, "spec"), out, api=False)
     elif kind == "PersistentVolume":
-        _access_modes(spec.get("accessModes"), ("spec", "accessModes"), out)
-        if get(spec, "capacity", "storage") is None:
-            add(out, ("spec", "capacity", "storage"), "falta la capacidad «capacity.storage» (p. ej. «10Gi»)", "STO-1")
-        enum_check(out, ("spec", "persistentVolumeReclaimPolicy"), spec.get("persistentVolumeReclaimPolicy"),
-                   ("Retain", "Delete", "Recycle"), "la política de reclamación", "STO-3", empty_ok=True)
-        enum_check(out, ("spec", "volumeMode"), spec.get("volumeMode"), ("Filesystem", "Block"), "volumeMode")
+        warnings.check_storage_class_annotation(obj, out)
+        _pv(as_dict(spec), out)
     elif kind == "StorageClass":
-        enum_check(out, ("volumeBindingMode",), obj.get("volumeBindingMode"), ("Immediate", "WaitForFirstConsumer"),
-                   "volumeBindingMode", "STO-4")
-        enum_check(out, ("reclaimPolicy",), obj.get("reclaimPolicy"), ("Retain", "Delete"), "reclaimPolicy", "STO-3")
-    elif kind == "Ingress":
-        _ingress(spec, out)
-    elif kind in ("ConfigMap", "Secret"):
-        for section in ("data", "binaryData", "stringData"):
-            for key in as_dict(obj.get(section)):
-                if not _CONFIG_KEY.match(key) or len(key) > 253 or key in (".", ".."):
-                    add(out, (section, key), f"la clave «{key}» no es válida: solo letras, dígitos, «-», «_» y «.»")
-        if kind == "Secret":
-            for key, value in as_dict(obj.get("data")).items():
-                if isinstance(value, str) and not _is_base64(value):
-                    add(out, ("data", key), "los valores de «data» de un Secret van en base64; para escribir el texto "
-                                            "tal cual usa «stringData»")
+        _storage_class(obj, out)
 
 
-def _is_base64(value: str) -> bool:
-    try:
-        base64.b64decode("".join(value.split()), validate=True)
-        return True
-    except (binascii.Error, ValueError):
-        return False
-
-
-def _pvc_spec(spec: dict, path: tuple, out: list, data_source: bool = False) -> None:
-    _access_modes(spec.get("accessModes"), path + ("accessModes",), out,
-                  required=not (data_source and spec.get("dataSourceRef")))
-    enum_check(out, path + ("volumeMode",), spec.get("volumeMode"), ("Filesystem", "Block"), "volumeMode")
-    if get(spec, "resources", "requests", "storage") is None and spec.get("volumeName") is None:
-        add(out, path + ("resources", "requests", "storage"),
-            "falta el tamaño pedido «resources.requests.storage» (p. ej. «1Gi»)", "STO-1")
-
-
-def _ingress(spec: dict, out: list) -> None:
-    for i, rule in enumerate(as_list(spec.get("rules"))):
-        if not isinstance(rule, dict):
-            continue
-        host = rule.get("host")
-        if isinstance(host, str) and host:
-            _ingress_host(host, ("spec", "rules", i, "host"), out)
-        for j, p in enumerate(as_list(get(rule, "http", "paths"))):
-            if not isinstance(p, dict):
-                continue
-            pp = ("spec", "rules", i, "http", "paths", j)
-            pt = p.get("pathType")
-            if pt is None:
-                add(out, pp + ("pathType",), "falta «pathType»: usa «Prefix» o «Exact» (o ImplementationSpecific)",
-                    "ING-1")
-            else:
-                enum_check(out, pp + ("pathType",), pt, ("Exact", "Prefix", "ImplementationSpecific"), "pathType",
-                           "ING-2")
-            path = p.get("path")
-            if pt in ("Exact", "Prefix") and isinstance(path, str) and not path.startswith("/"):
-                add(out, pp + ("path",), f"la ruta «{path}» debe empezar por «/»", "ING-2")
-            _backend(as_dict(p.get("backend")), pp + ("backend",), out)
-    if isinstance(spec.get("defaultBackend"), dict):
-        _backend(spec["defaultBackend"], ("spec", "defaultBackend"), out)
-
-
-def _ingress_host(host: str, path: tuple, out: list) -> None:
-    """networking validation: not an IP; `*.` + a DNS-1123 subdomain, or a DNS-1123 subdomain (ING-3)."""
-    import ipaddress
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        add(out, path, f"«host» debe ser un nombre DNS, no una dirección IP («{host}»)", "ING-3")
+def _access_modes(modes, path: tuple, out: list, claim: bool) -> None:
+    ap = E.Path(path)
+    if modes is None or (isinstance(modes, list) and not modes):
+        add(out, path, "falta «accessModes», p. ej. «accessModes: [ReadWriteOnce]» (un nodo puede montarlo en "
+                       "lectura y escritura)", "STO-4",
+            E.required(ap, "at least 1 access mode is required" if claim else ""))
         return
+    rwop = other = False
+    for i, m in enumerate(as_list(modes)):
+        if not enum_check(out, path + (i,), m, ACCESS_MODES, "el modo de acceso", "STO-4"):
+            out[-1].api = str(E.not_supported(ap, m, sorted(ACCESS_MODES)))  # reported on the list, not the item
+        if m == "ReadWriteOncePod":
+            rwop = True
+        elif m in ACCESS_MODES:
+            other = True
+    if rwop and other:
+        add(out, path, "«ReadWriteOncePod» no se puede combinar con otros modos de acceso", "STO-4",
+            E.forbidden(ap, "may not use ReadWriteOncePod with other access modes"))
+
+
+def _quantity(value):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    try:
+        return parse_quantity(value)
     except ValueError:
-        pass
-    h = host[2:] if host.startswith("*.") else host
-    if "*" in h:
-        add(out, path, "el comodín «*» solo puede ir al principio y solo, como «*.ejemplo.com»", "ING-3")
-    elif ":" in h:
-        add(out, path, f"«{host}» no puede llevar puerto: «host» es solo el nombre DNS (p. ej. «web.ejemplo.com»)",
-            "ING-3")
+        return None  # reported by check_quantities
+
+
+def check_claim_spec(spec: dict, path: tuple, out: list, api: bool = True) -> None:
+    """ValidatePersistentVolumeClaimSpec (``api=False``: a template the API server does not check,
+    so no API text is shown)."""
+    local: list = []
+    _claim_spec(spec, path, local)
+    for f in local:
+        if not api:
+            f.api = None
+    out.extend(local)
+
+
+def _claim_spec(spec: dict, path: tuple, out: list) -> None:
+    ap = E.Path(path)
+    _access_modes(spec.get("accessModes"), path + ("accessModes",), out, claim=True)
+    storage = get(spec, "resources", "requests", "storage")
+    rp = ap.child("resources").key("storage")
+    if storage is None:
+        add(out, path + ("resources", "requests", "storage"),
+            "falta el tamaño pedido «resources.requests.storage» (p. ej. «1Gi»)", "STO-1", E.required(rp))
     else:
-        for e in validate_dns1123_subdomain(h):
-            add(out, path, f"«host» no válido: {e}", "ING-3")
+        q = _quantity(storage)
+        if q is not None and q.value <= 0:
+            add(out, path + ("resources", "requests", "storage"),
+                f"el tamaño pedido debe ser mayor que cero, no «{storage}»: ¿cuánto espacio necesitas? p. ej. «1Gi»",
+                "STO-1", E.invalid(rp, q.canonical(), "must be greater than zero"))
+    cls = spec.get("storageClassName")
+    if isinstance(cls, str) and cls:
+        for msg in E.dns1123_subdomain(cls):
+            add(out, path + ("storageClassName",), f"«{cls}» no es un nombre de StorageClass válido: solo minúsculas, "
+                                                   "dígitos, «-» y «.»", "STO-2",
+                E.invalid(ap.child("storageClassName"), cls, msg))
+    enum_check(out, path + ("volumeMode",), spec.get("volumeMode"), _VOLUME_MODES, "volumeMode")
+    for field in ("dataSource", "dataSourceRef"):
+        ds = spec.get(field)
+        if not isinstance(ds, dict):
+            continue
+        for f in ("name", "kind"):
+            if not ds.get(f):
+                add(out, path + (field, f), f"falta «{f}» en «{field}»", "STO-1", E.required(ap.child(field, f)))
+        if not ds.get("apiGroup") and ds.get("kind") and ds.get("kind") != "PersistentVolumeClaim":
+            add(out, path + (field, "kind"), f"sin «apiGroup», «{field}» solo puede apuntar a un "
+                                             "PersistentVolumeClaim (para un VolumeSnapshot indica "
+                                             "«apiGroup: snapshot.storage.k8s.io»)", "STO-1",
+                E.invalid(ap.child(field), ds.get("kind"),
+                          "must be 'PersistentVolumeClaim' when referencing the default apiGroup"))
+    sel = spec.get("selector")
+    if isinstance(sel, dict):  # ValidateLabelSelector
+        from .objectmeta import check_labels
+        from .workloads import _check_expressions
+        check_labels(as_dict(sel.get("matchLabels")), path + ("selector", "matchLabels"), out, "STO-1")
+        _check_expressions(as_list(sel.get("matchExpressions")), path + ("selector", "matchExpressions"), out, "STO-1")
+    warnings.check_claim_spec(spec, path, out)
 
 
-def _backend(b: dict, path: tuple, out: list) -> None:
-    svc = b.get("service")
-    if svc is None and b.get("resource") is None:
-        add(out, path, "el backend necesita «service» (con «name» y «port») o «resource»", "ING-1")
-        return
-    if isinstance(svc, dict):
-        if svc.get("port") is not None and not isinstance(svc.get("port"), dict):
-            return  # the schema already said that «port» must be an object ({number: 80})
-        port = as_dict(svc.get("port"))
-        if "number" in port and "name" in port:
-            add(out, path + ("service", "port"), "indica el puerto con «number» o con «name», no con ambos", "ING-1")
-        elif "number" not in port and "name" not in port:
-            add(out, path + ("service", "port"), "falta el puerto del Service: «port: {number: 80}» o "
-                                                 "«port: {name: http}»", "ING-1")
+def _pv(spec: dict, out: list) -> None:
+    sp = E.path("spec")
+    _access_modes(spec.get("accessModes"), ("spec", "accessModes"), out, claim=False)
+    capacity = spec.get("capacity")
+    if not isinstance(capacity, dict) or not capacity:
+        add(out, ("spec", "capacity"), "falta «capacity» con el tamaño del volumen, p. ej. «capacity: {storage: 10Gi}»",
+            "STO-1", E.required(sp.child("capacity")))
+    else:
+        extra = [k for k in capacity if k != "storage"]
+        if "storage" not in capacity or extra:
+            what = (f"«{extra[0]}» no vale aquí" if extra else "falta «storage»")
+            add(out, ("spec", "capacity", extra[0]) if extra else ("spec", "capacity"),
+                f"«capacity» solo admite «storage» (el tamaño del volumen): {what}", "STO-1",
+                E.not_supported(sp.child("capacity"), capacity, ["storage"]))
+        for r, value in capacity.items():
+            q = _quantity(value)
+            if q is not None and q.value <= 0:
+                add(out, ("spec", "capacity", r), f"la capacidad debe ser mayor que cero, no «{value}»", "STO-1",
+                    E.invalid(sp.child("capacity").key(r), q.canonical(), "must be greater than zero"))
+    policy = spec.get("persistentVolumeReclaimPolicy")
+    enum_check(out, ("spec", "persistentVolumeReclaimPolicy"), policy, _RECLAIM, "la política de reclamación", "STO-3",
+               empty_ok=True)
+    if policy == "Recycle":
+        warn(out, ("spec", "persistentVolumeReclaimPolicy"),
+             "la política «Recycle» está obsoleta: lo recomendado es el aprovisionamiento dinámico (una StorageClass)",
+             "spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended "
+             "approach is to use dynamic provisioning.", "STO-3")
+    volumes.check_pv_source(spec, out)
+    cls = spec.get("storageClassName")
+    if isinstance(cls, str) and cls:
+        for msg in E.dns1123_subdomain(cls):
+            add(out, ("spec", "storageClassName"), f"«{cls}» no es un nombre de StorageClass válido", "STO-2",
+                E.invalid(sp.child("storageClassName"), cls, msg))
+    enum_check(out, ("spec", "volumeMode"), spec.get("volumeMode"), _VOLUME_MODES, "volumeMode")
+    claim = spec.get("claimRef")
+    if isinstance(claim, dict) and claim.get("name") and not claim.get("namespace"):
+        add(out, ("spec", "claimRef", "namespace"), "«claimRef» necesita «namespace» además de «name»", "STO-1",
+            E.required(sp.child("claimRef", "namespace")))
+
+
+def _storage_class(obj: dict, out: list) -> None:
+    """ValidateStorageClass: provisioner required (a qualified name), parameters, enums."""
+    prov = obj.get("provisioner")
+    if prov is None or prov == "":
+        add(out, ("provisioner",), "falta «provisioner», p. ej. «kubernetes.io/no-provisioner»", "STO-4",
+            E.required(E.path("provisioner")))
+    elif isinstance(prov, str):
+        for msg in E.qualified_name(prov.lower()):
+            add(out, ("provisioner",), f"«{prov}» no es un nombre de provisionador válido", "STO-4",
+                E.invalid(E.path("provisioner"), prov, msg))
+    enum_check(out, ("volumeBindingMode",), obj.get("volumeBindingMode"), ("Immediate", "WaitForFirstConsumer"),
+               "volumeBindingMode", "STO-4")
+    enum_check(out, ("reclaimPolicy",), obj.get("reclaimPolicy"), ("Retain", "Delete"), "reclaimPolicy", "STO-3")
