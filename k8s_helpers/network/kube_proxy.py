@@ -46,6 +46,7 @@ import hashlib
 import ipaddress
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = [
     "CLUSTER_CIDR", "MASQUERADE_MARK", "service_port_name", "port_proto_hash", "service_chain",
@@ -67,10 +68,15 @@ def service_port_name(namespace: str, name: str, port_name: str = "") -> str:
     return f"{namespace}/{name}" + (f":{port_name}" if port_name else "")
 
 
+@lru_cache(maxsize=1 << 16)
+def _hash16(text: str) -> str:
+    """base32(sha256(text))[:16]: 16 base32 characters are the first 10 bytes of the digest."""
+    return base64.b32encode(hashlib.sha256(text.encode()).digest()[:10]).decode()
+
+
 def port_proto_hash(service_port: str, protocol: str) -> str:
     """``portProtoHash``: base32(sha256(name + protocol))[:16]."""
-    digest = hashlib.sha256((service_port + protocol).encode()).digest()
-    return base64.b32encode(digest).decode()[:16]
+    return _hash16(service_port + protocol)
 
 
 def service_chain(service_port: str, protocol: str) -> str:
@@ -91,12 +97,12 @@ def firewall_chain(service_port: str, protocol: str) -> str:
 
 def endpoint_chain(service_port: str, protocol: str, endpoint: str) -> str:
     """``servicePortEndpointChainName``: the endpoint is ``ip:port``."""
-    digest = hashlib.sha256((service_port + protocol + endpoint).encode()).digest()
-    return "KUBE-SEP-" + base64.b32encode(digest).decode()[:16]
+    return "KUBE-SEP-" + _hash16(service_port + protocol + endpoint)
 
 
+@lru_cache(maxsize=4096)
 def probability(n: int) -> str:
-    """``computeProbability``: what kube-proxy writes, ``%0.10f`` of 1/n."""
+    """``computeProbability``: what kube-proxy writes, ``%0.10f`` of 1/n (precomputed upstream)."""
     return f"{1.0 / n:0.10f}"
 
 
@@ -382,10 +388,19 @@ class ProxyRules:
 
     # -- building ----------------------------------------------------------------------------
     def chain(self, table: str, name: str) -> list[Rule]:
-        return self.tables[table].setdefault(name, [])
+        chains = self.tables[table]
+        rules = chains.get(name)
+        if rules is None:
+            rules = chains[name] = []
+        return rules
 
     def add(self, table: str, rule: Rule) -> None:
-        self.chain(table, rule.chain).append(rule)
+        chains = self.tables[table]
+        rules = chains.get(rule.chain)
+        if rules is None:
+            chains[rule.chain] = [rule]
+        else:
+            rules.append(rule)
 
     def _build_index(self) -> None:
         """Rules of a chain by (destination, protocol, port), so a walk of KUBE-SERVICES with a
