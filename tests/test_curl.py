@@ -305,3 +305,19 @@ def test_api_server_through_the_kubernetes_service(cluster):
 def test_unknown_pod_is_a_clear_spanish_error(cluster):
     with pytest.raises(ValueError, match="no existe el pod «fantasma»"):
         request("http://web", state=cluster.state(), from_pod="fantasma")
+
+
+def test_node_and_host_network_pods_do_not_resolve_cluster_names(cluster):
+    cluster.add_pod("hostnet", "kind-worker", image="busybox:1.36")
+    cluster.pods[-1]["spec"]["hostNetwork"] = True
+    cluster.pods[-1]["status"]["podIP"] = "172.18.0.3"
+    st = cluster.state()
+    assert request("http://web", state=st, from_node="kind-worker")["exit_code"] == 6
+    assert request("http://web", state=st, from_pod="hostnet")["exit_code"] == 6
+    ip = next(s for s in cluster.services if s["metadata"]["name"] == "web")["spec"]["clusterIP"]
+    for _ in range(6):  # masqueraded: the local pod sees the node's pod gateway, a remote one the node's address
+        r = request(f"http://{ip}", state=st, from_node="kind-worker")
+        seen = "10.244.1.1" if r["served_by"] == "default/web-7d4b9c-abcde" else "172.18.0.3"
+        assert r["status"] == 200 and f"RemoteAddr: {seen}:" in r["body"]
+    cluster.pods[-1]["spec"]["dnsPolicy"] = "ClusterFirstWithHostNet"
+    assert request("http://web", state=cluster.state(), from_pod="hostnet")["status"] == 200

@@ -49,6 +49,8 @@ from .state import COREDNS_LABELS, NetworkState
 
 __all__ = ["request", "render_cli", "KERNEL_CONNECT_TIMEOUT_MS"]
 
+#: a kind node's /etc/resolv.conf (Docker's embedded DNS on the kind network)
+NODE_RESOLV_CONF = "nameserver 172.18.0.1\n"
 #: Linux gives up a connect() after 6 SYN retransmissions: 1+2+4+8+16+32+64 s
 KERNEL_CONNECT_TIMEOUT_MS = 127_000
 #: ingress-nginx defaults: proxy-connect-timeout 5 s, proxy-next-upstream-tries 3
@@ -229,11 +231,13 @@ def request(url: str, *, state: NetworkState, from_pod=None, from_node: str | No
         if pod is None:
             raise ValueError(f"no existe el pod «{from_pod}» en el espacio de nombres «{namespace}»")
         client = _Client((pod.get("status") or {}).get("podIP") or "", pod=pod,
-                         node=(pod.get("spec") or {}).get("nodeName"))
-        conf = resolv_conf(pod, nameserver=state.dns_service_ip, cluster_domain=state.cluster_domain)
+                         node=(pod.get("spec") or {}).get("nodeName"),
+                         host=bool((pod.get("spec") or {}).get("hostNetwork")))
+        conf = resolv_conf(pod, nameserver=state.dns_service_ip, cluster_domain=state.cluster_domain,
+                           node_resolv=NODE_RESOLV_CONF)
     elif from_node is not None:
         client = _Client(state.node_ip(from_node) or "", node=from_node, host=True)
-        conf = parse_resolv_conf("nameserver 172.18.0.1\n")
+        conf = parse_resolv_conf(NODE_RESOLV_CONF)
     else:
         client = _Client(state.external_client_ip)
         conf = None
@@ -276,10 +280,17 @@ def _resolve(state, client: _Client, conf, host: str, hops: list) -> str:
         ip = ips[0] if isinstance(ips, list) else ips
         hops.append({"step": "dns", "name": host, "answer": [ip], "detail": f"{host} -> {ip} (DNS externo)"})
         return ip
-    if client.host:
-        hops.append({"step": "dns", "name": host, "answer": None,
-                     "detail": "el nodo no usa el DNS del clúster"})
-        raise _Fail("resolve")
+    if state.dns_service_ip not in conf.nameservers[:1]:
+        # the node's resolver (dnsPolicy Default, hostNetwork, a node's own process): no cluster names
+        fqdn = host.rstrip(".")
+        answer = state.dns.upstream.get(fqdn.lower()) if fqdn.count(".") else None
+        if not answer:
+            hops.append({"step": "dns", "name": host, "answer": None, "server": conf.nameservers[:1],
+                         "detail": f"«{host}» no se resuelve con el DNS del nodo: los nombres del clúster solo "
+                                   "los conoce CoreDNS"})
+            raise _Fail("resolve")
+        hops.append({"step": "dns", "name": host, "answer": answer, "detail": f"{host} -> {answer[0]}"})
+        return answer[0]
     _dns_reachable(state, client, hops)
     fqdn, addrs, tried = resolve(host, conf, state.dns)
     if not addrs:

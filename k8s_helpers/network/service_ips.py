@@ -96,7 +96,22 @@ def port_range_offset(size: int) -> int:
     return min(max(16, size // 32), 128)
 
 
-class IPAllocator:
+class _Counted:
+    """``Used()``/``Free()`` of an allocator that keeps its taken values in ``_used``."""
+
+    size: int
+    _used: set
+
+    @property
+    def used(self) -> int:
+        return len(self._used)
+
+    @property
+    def free(self) -> int:
+        return self.size - len(self._used)
+
+
+class IPAllocator(_Counted):
     """ClusterIP allocation over one Service CIDR (ipallocator.go ``Allocator``)."""
 
     def __init__(self, cidr: str = SERVICE_CIDR, rng: random.Random | None = None):
@@ -171,19 +186,11 @@ class IPAllocator:
     def has(self, ip: str) -> bool:
         return int(ipaddress.ip_address(ip)) in self._used
 
-    @property
-    def used(self) -> int:
-        return len(self._used)
-
-    @property
-    def free(self) -> int:
-        return self.size - len(self._used)
-
     def allocated(self) -> list[str]:
         return [self._addr(a) for a in sorted(self._used)]
 
 
-class PortAllocator:
+class PortAllocator(_Counted):
     """NodePort allocation (portallocator ``PortAllocator`` over ``allocationBitmap`` with
     ``randomScanStrategyWithOffset``)."""
 
@@ -235,14 +242,6 @@ class PortAllocator:
 
     def has(self, port: int) -> bool:
         return port in self._used
-
-    @property
-    def used(self) -> int:
-        return len(self._used)
-
-    @property
-    def free(self) -> int:
-        return self.size - len(self._used)
 
 
 class LoadBalancerPool:
