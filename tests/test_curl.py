@@ -321,3 +321,14 @@ def test_node_and_host_network_pods_do_not_resolve_cluster_names(cluster):
         assert r["status"] == 200 and f"RemoteAddr: {seen}:" in r["body"]
     cluster.pods[-1]["spec"]["dnsPolicy"] = "ClusterFirstWithHostNet"
     assert request("http://web", state=cluster.state(), from_pod="hostnet")["status"] == 200
+
+
+def test_nslookup_from_a_pod_and_with_dns_blocked(cluster):
+    from k8s_helpers.network.curl import nslookup
+
+    out, code = nslookup("web", state=cluster.state(), from_pod="client")
+    assert code == 0 and "Name:\tweb.default.svc.cluster.local\n" in out
+    cluster.policies.append({"metadata": {"name": "deny-egress", "namespace": "default"},
+                             "spec": {"podSelector": {}, "policyTypes": ["Egress"]}})
+    assert nslookup("web", state=cluster.state(), from_pod="client") == \
+        (";; connection timed out; no servers could be reached\n\n", 1)

@@ -18,4 +18,24 @@ One concept per module, each following the upstream code it names:
 
 Nothing here imports Jupyter or the kubernetes client; randomness comes from a seeded
 ``random.Random`` passed in, so the same inputs give the same history.
+
+**Wiring into the simulator's controllers** (each a component reading informers and writing
+through the API server, as in kube-controller-manager):
+
+- Service create/delete in the API server's Service strategy: :class:`.service_ips.ServiceRegistry`
+  ``allocate``/``release`` (its :class:`~.service_ips.ServiceAllocationError` is the API's reply);
+- a load-balancer provider controller (Services informer, key ``ns/name``): ``load_balancer_status``
+  written to ``status`` when the cluster has a provider;
+- the EndpointSlice controller (Services, Pods, Nodes, EndpointSlices informers; a pod event
+  queues every Service whose selector matched its old or new labels): ``reconcile`` and the
+  returned :class:`~.endpointslices.Plan` through the API server (``generateName``); the
+  Endpoints controller (Services, Pods): ``endpoints_object``;
+- kube-proxy, one per node (Services, EndpointSlices, its Node): ``sync_proxy_rules`` after a
+  ``minSyncPeriod`` on the clock; CoreDNS (Services, EndpointSlices, Namespaces); ingress-nginx
+  (Ingresses, IngressClasses, Services, EndpointSlices, Secrets); the CNI's policy agent
+  (NetworkPolicies, Pods, Namespaces): each rebuilds its view on events;
+- ``cluster.curl``/``kubectl exec -- curl|wget|nslookup``: a :class:`.state.NetworkState` from
+  the listers with the kubelet's running programs and container files, kept with one
+  :class:`.state.Memory` per cluster; result ``logs`` go to the containers' logs and
+  ``elapsed_ms`` to the clock.
 """

@@ -41,13 +41,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from .dns import nslookup as busybox_nslookup
 from .dns import parse_resolv_conf, resolv_conf, resolve
 from .http_server import (CURL_USER_AGENT, WGET_USER_AGENT, HttpRequest, HttpResponse, error_page, find_listener,
                           reason, respond)
 from .network_policy import allowed as policy_allows
 from .state import COREDNS_LABELS, NetworkState
 
-__all__ = ["request", "render_cli", "KERNEL_CONNECT_TIMEOUT_MS"]
+__all__ = ["request", "render_cli", "nslookup", "dns_reachable", "KERNEL_CONNECT_TIMEOUT_MS"]
 
 #: a kind node's /etc/resolv.conf (Docker's embedded DNS on the kind network)
 NODE_RESOLV_CONF = "nameserver 172.18.0.1\n"
@@ -199,6 +200,31 @@ def _dns_reachable(state: NetworkState, client: _Client, hops: list) -> None:
                          "detail": f"NetworkPolicy {', '.join(v.egress_isolated_by)} no deja salir el DNS "
                                    "(UDP 53 hacia kube-system/coredns)"})
             raise _Fail("resolve")
+
+
+def dns_reachable(state: NetworkState, pod, namespace: str = "default") -> bool:
+    """Whether ``pod``'s queries reach CoreDNS (kube-proxy and NetworkPolicy on UDP 53)."""
+    pod = state.pod(pod, namespace)
+    client = _Client((pod.get("status") or {}).get("podIP") or "", pod=pod, node=(pod.get("spec") or {}).get("nodeName"))
+    try:
+        _dns_reachable(state, client, [])
+    except _Fail:
+        return False
+    return True
+
+
+def nslookup(name: str, *, state: NetworkState, from_pod, namespace: str = "default", server: str | None = None,
+             qtype: str | None = None) -> tuple[str, int]:
+    """``kubectl exec POD -- nslookup NAME``: busybox's output and exit code, with the pod's
+    resolv.conf, through kube-proxy and NetworkPolicy to CoreDNS."""
+    pod = state.pod(from_pod, namespace)
+    if pod is None:
+        raise ValueError(f"no existe el pod «{from_pod}» en el espacio de nombres «{namespace}»")
+    conf = resolv_conf(pod, nameserver=state.dns_service_ip, cluster_domain=state.cluster_domain,
+                       node_resolv=NODE_RESOLV_CONF)
+    cluster_dns = (server or (conf.nameservers[:1] or [""])[0]) == state.dns_service_ip
+    reachable = dns_reachable(state, pod) if cluster_dns else False
+    return busybox_nslookup(name, conf, state.dns if reachable else None, server=server, qtype=qtype)
 
 
 def _parse(url: str):

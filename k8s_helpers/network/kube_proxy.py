@@ -422,7 +422,7 @@ class ProxyRules:
                 self._index[(table, name)] = {"keyed": keyed, "rest": rest}
 
     # -- rendering -----------------------------------------------------------------------------
-    def render(self, when: str | None = None, version: str = "v1.8.10 (nf_tables)") -> str:
+    def render(self, when: str | None = None, version: str = "v1.8.9 (nf_tables)") -> str:
         """The tables as ``iptables-save`` prints them (``when``: the date in its header)."""
         out = []
         for table, builtins, policy in (("filter", _FILTER_BUILTINS, "ACCEPT"), ("nat", _NAT_BUILTINS, "ACCEPT")):
