@@ -12,6 +12,10 @@
 - TNT-3 (DefaultTolerationSeconds admission): not-ready and unreachable
   NoExecute tolerations with tolerationSeconds 300 unless the pod has its own.
 - Ports get protocol TCP; containers get terminationMessagePath/Policy.
+- SVC-1 (SetDefaults_Service, pkg/apis/core/v1/defaults.go): type ClusterIP,
+  sessionAffinity None (ClientIP gets ``timeoutSeconds: 10800``), ports TCP with
+  targetPort = port, internalTrafficPolicy Cluster, externalTrafficPolicy Cluster for
+  NodePort/LoadBalancer, allocateLoadBalancerNodePorts true for LoadBalancer.
 
 Functions work on copies and return the defaulted object; they never raise on
 odd input (validation runs before them).
@@ -22,11 +26,14 @@ import copy
 from fractions import Fraction
 
 __all__ = ["default_pod", "default_pod_spec", "default_probe", "default_container",
-           "default_object", "NOT_READY_TAINT", "UNREACHABLE_TAINT"]
+           "default_service", "default_object", "NOT_READY_TAINT", "UNREACHABLE_TAINT",
+           "SESSION_AFFINITY_TIMEOUT"]
 
 NOT_READY_TAINT = "node.kubernetes.io/not-ready"
 UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
 DEFAULT_TOLERATION_SECONDS = 300
+#: SVC-1: sessionAffinity ClientIP sticks for 3 hours unless sessionAffinityConfig says otherwise
+SESSION_AFFINITY_TIMEOUT = 10800
 
 _VOLUME_SOURCES = (
     "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "nfs",
@@ -166,10 +173,48 @@ def default_pod(pod: dict) -> dict:
     return pod
 
 
+def default_service(service: dict) -> dict:
+    """A copy of ``service`` with SetDefaults_Service applied (SVC-1).
+
+    ClusterIP, ipFamilies and nodePorts are not defaults: the registry allocates them
+    (:mod:`k8s_helpers.network.service_ips`)."""
+    service = copy.deepcopy(service)
+    meta = service.setdefault("metadata", {})
+    meta.setdefault("namespace", "default")
+    spec = service.setdefault("spec", {})
+    if not isinstance(spec, dict):
+        return service
+    spec.setdefault("type", "ClusterIP")
+    spec.setdefault("sessionAffinity", "None")
+    if spec["sessionAffinity"] == "ClientIP":
+        config = spec.setdefault("sessionAffinityConfig", {})
+        client = config.setdefault("clientIP", {})
+        client.setdefault("timeoutSeconds", SESSION_AFFINITY_TIMEOUT)
+    ports = []
+    for p in spec.get("ports") or []:
+        if isinstance(p, dict):
+            p = dict(p)
+            p["protocol"] = p.get("protocol") or "TCP"
+            if p.get("targetPort") in (None, 0, ""):
+                p["targetPort"] = p.get("port")
+        ports.append(p)
+    if "ports" in spec:
+        spec["ports"] = ports
+    if spec["type"] != "ExternalName":
+        spec.setdefault("internalTrafficPolicy", "Cluster")
+    if spec["type"] in ("NodePort", "LoadBalancer"):
+        spec.setdefault("externalTrafficPolicy", "Cluster")
+    if spec["type"] == "LoadBalancer":
+        spec.setdefault("allocateLoadBalancerNodePorts", True)
+    return service
+
+
 def default_object(obj: dict) -> dict:
-    """Defaults by kind: Pods fully; other kinds get metadata.namespace only (later issues add more)."""
+    """Defaults by kind: Pods and Services fully; other kinds get metadata.namespace only."""
     kind = obj.get("kind")
     if kind == "Pod":
         return default_pod(obj)
+    if kind == "Service":
+        return default_service(obj)
     obj = copy.deepcopy(obj)
     return obj

@@ -115,6 +115,21 @@ class ImageInfo:
         return self.entry.get("logs") or ""
 
     @property
+    def access_log(self) -> str:
+        """Template of the line the server logs per request ("" when it logs none)."""
+        return self.entry.get("access_log") or ""
+
+    @property
+    def error_page(self) -> str:
+        """Template of the server's own error pages ({status} {reason} {version})."""
+        return self.entry.get("error_page") or ""
+
+    @property
+    def arg_flags(self) -> dict:
+        """Command-line flags the server reads (http-echo: ``{text: -text, listen: -listen}``)."""
+        return dict(self.entry.get("args") or {})
+
+    @property
     def requires_env(self) -> dict | None:
         return self.entry.get("requires_env")
 
@@ -247,5 +262,6 @@ def render(template: str, epoch: datetime, now: float, **values) -> str:
         "redis_date": t.strftime("%d %b %Y %H:%M:%S.") + ms,
         "tomcat_date": t.strftime("%d-%b-%Y %H:%M:%S.") + ms,
         "iso_ms": t.strftime("%Y-%m-%dT%H:%M:%S.") + ms + "Z",
+        "time_local": t.strftime("%d/%b/%Y:%H:%M:%S +0000"),
     })
     return template.format_map(fields)
