@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from .node_info import NodeInfo, zone_key
-from .snapshot import PodIndex, Snapshot
+from .snapshot import PodIndex, Snapshot, node_flags
 
 __all__ = ["SchedulerCache"]
 
@@ -32,14 +32,31 @@ class SchedulerCache:
         self._order_history: list[tuple[int, tuple]] = [(0, ())]
         self._history: dict[str, tuple[list, list]] = {}   # node -> ([versions], [NodeInfo | None])
         self._list_cache = None
+        self._flags: dict[str, tuple[bool, bool]] = {}      # node -> (cordoned, NoSchedule/NoExecute taint)
+        self._n_flags = [0, 0]
+        self._image_nodes: dict[str, int] = {}              # image name -> nodes that have it
 
     # ------------------------------------------------------------------ versions
     def _set(self, name: str, ni: NodeInfo | None) -> None:
         self.version += 1
+        old = self.nodes.get(name)
+        if old is not None and (ni is None or old.images is not ni.images):
+            for img in old.images:
+                self._image_nodes[img] -= 1
+        if ni is not None and (old is None or old.images is not ni.images):
+            for img in ni.images:
+                self._image_nodes[img] = self._image_nodes.get(img, 0) + 1
+        flags = self._flags.pop(name, None)
+        if flags is not None:
+            self._n_flags[0] -= flags[0]
+            self._n_flags[1] -= flags[1]
         if ni is None:
             self.nodes.pop(name, None)
         else:
             self.nodes[name] = ni
+            flags = self._flags[name] = node_flags(ni)
+            self._n_flags[0] += flags[0]
+            self._n_flags[1] += flags[1]
         versions, infos = self._history.setdefault(name, ([], []))
         versions.append(self.version)
         infos.append(ni)
@@ -154,7 +171,11 @@ class SchedulerCache:
 
     def snapshot(self) -> Snapshot:
         """UpdateSnapshot: the current nodes (shared, never mutated afterwards) and the live index."""
-        return Snapshot(self.node_list(), self.index, self.version)
+        snap = Snapshot(self.node_list(), self.index, self.version)
+        snap.any_unschedulable = self._n_flags[0] > 0
+        snap.any_do_not_schedule_taint = self._n_flags[1] > 0
+        snap._image_nodes = self._image_nodes
+        return snap
 
     def snapshot_at(self, version: int) -> Snapshot:
         """The nodes as they were at ``version`` (a past cycle), with a freshly built index."""

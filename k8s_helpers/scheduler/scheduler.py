@@ -340,7 +340,7 @@ class Scheduler:
             else:
                 statuses[ni.name] = status
         if feasible is None:
-            feasible = self._find_feasible(state, pi, nodes, start, nominated, statuses, record)
+            feasible = self._find_feasible(state, pi, nodes, start, nominated, statuses, record, snapshot)
             processed = len(feasible) + len(statuses)
             out["next_start"] = (start + processed) % n_all
         out["feasible"] = feasible
@@ -367,13 +367,18 @@ class Scheduler:
             out["top"] = top
         return out
 
-    def _find_feasible(self, state, pi, nodes, start, nominated, statuses, record):
-        """findNodesThatPassFilters: from ``start``, until ``numFeasibleNodesToFind`` nodes pass."""
+    def _find_feasible(self, state, pi, nodes, start, nominated, statuses, record, snapshot):
+        """findNodesThatPassFilters: from ``start``, until ``numFeasibleNodesToFind`` nodes pass.
+
+        Outside an explanation, filters that say they pass every node of this snapshot
+        (``passes_all``: no cordoned node, no NoSchedule taint, no ``nodeName``) are not called."""
         fw = self.framework
         n = len(nodes)
         want = num_feasible_nodes_to_find(n)
         feasible = []
-        filters = state.filters
+        plugins = self._plugins_by_name
+        filters = [(name, f) for name, f in state.filters
+                   if not (getattr(plugins[name], "passes_all", None) and plugins[name].passes_all(pi, snapshot))]
         for i in range(n):
             ni = nodes[(start + i) % n]
             if record is not None or (nominated and ni.name in nominated):

@@ -158,12 +158,24 @@ def _term_namespaces(term):
     return term.namespaces
 
 
+def node_flags(ni) -> tuple[bool, bool]:
+    """(cordoned, has a NoSchedule or NoExecute taint): lets a cycle skip filters that cannot fail."""
+    return ni.unschedulable, any(t.get("effect") in ("NoSchedule", "NoExecute") for t in ni.taints)
+
+
 class Snapshot:
-    """The nodes of one cycle, in the node tree's order, and what plugins derive from them."""
+    """The nodes of one cycle, in the node tree's order, and what plugins derive from them.
+
+    ``any_unschedulable`` / ``any_do_not_schedule_taint`` say whether some node is cordoned or
+    has a NoSchedule/NoExecute taint (a filter that cannot reject any node is not run on each
+    node; the outcome is the same)."""
 
     def __init__(self, nodes: list, index: PodIndex | None = None, version: int = 0):
         self.nodes = nodes
         self.version = version
+        flags = [node_flags(n) for n in nodes] if index is None else ()
+        self.any_unschedulable = any(f[0] for f in flags)
+        self.any_do_not_schedule_taint = any(f[1] for f in flags)
         self._by_name = None
         self._index = index
         self._have_affinity = None

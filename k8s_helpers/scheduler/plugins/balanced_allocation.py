@@ -49,17 +49,30 @@ class BalancedAllocation:
         state[self.name] = (cpu, mem)
         return None
 
+    def score_nodes(self, state, pod, nodes):
+        """``score`` for every node; with cpu and memory allocatable, the same float operations inlined."""
+        cpu, mem = state[self.name]
+        out = []
+        append = out.append
+        for node in nodes:
+            alloc, used = node.allocatable, node.requested
+            a_cpu, a_mem = alloc.get("cpu", 0), alloc.get("memory", 0)
+            if not (a_cpu and a_mem):
+                append(self.score(state, pod, node))
+                continue
+            u_cpu, u_mem = used.get("cpu", 0), used.get("memory", 0)
+            f0, f1 = (u_cpu + cpu) / a_cpu, (u_mem + mem) / a_mem
+            with_pod = int((1 - abs(((1.0 if f0 > 1 else f0) - (1.0 if f1 > 1 else f1)) / 2)) * 100)
+            g0, g1 = u_cpu / a_cpu, u_mem / a_mem
+            without = int((1 - abs(((1.0 if g0 > 1 else g0) - (1.0 if g1 > 1 else g1)) / 2)) * 100)
+            d = 50 + with_pod - without  # go_div(d, 2), inlined
+            append(50 + (d // 2 if d >= 0 else -((-d) // 2)))
+        return out
+
     def score(self, state, pod, node):
         cpu, mem = state[self.name]
         alloc, used = node.allocatable, node.requested
         a_cpu, a_mem = alloc.get("cpu", 0), alloc.get("memory", 0)
-        if a_cpu and a_mem:  # the usual case, inlined (same float operations as the general path)
-            u_cpu, u_mem = used.get("cpu", 0), used.get("memory", 0)
-            f0, f1 = (u_cpu + cpu) / a_cpu, (u_mem + mem) / a_mem
-            with_pod = int((1 - abs(((1.0 if f0 > 1 else f0) - (1.0 if f1 > 1 else f1)) / 2)) * MAX_NODE_SCORE)
-            g0, g1 = u_cpu / a_cpu, u_mem / a_mem
-            without = int((1 - abs(((1.0 if g0 > 1 else g0) - (1.0 if g1 > 1 else g1)) / 2)) * MAX_NODE_SCORE)
-            return MAX_NODE_SCORE // 2 + go_div(MAX_NODE_SCORE // 2 + with_pod - without, 2)
         u_cpu = used.get("cpu", 0) if a_cpu else 0
         u_mem = used.get("memory", 0) if a_mem else 0
         r_cpu = u_cpu + cpu if a_cpu else 0

@@ -47,6 +47,13 @@ class ImageLocality:
         state[self.name] = (images, spread, total, n_containers)
         return None
 
+    def score_nodes(self, state, pod, nodes):
+        images, spread, total, n_containers = state[self.name]
+        if not any(spread.values()):  # no node has any of the images: the floor for every node
+            return [calculate_priority(0, n_containers)] * len(nodes)
+        score = self.score
+        return [score(state, pod, ni) for ni in nodes]
+
     def score(self, state, pod, node):
         images, spread, total, n_containers = state[self.name]
         if not node.images:

@@ -18,6 +18,10 @@ class NodeName:
     name = "NodeName"
     EVENTS = frozenset({"NodeAdd"})
 
+    @staticmethod
+    def passes_all(pod, snapshot) -> bool:
+        return not pod.node_name
+
     def filter(self, state, pod, node):
         wanted = pod.node_name
         if not wanted or wanted == node.name:

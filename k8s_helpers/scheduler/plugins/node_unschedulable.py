@@ -19,6 +19,10 @@ class NodeUnschedulable:
     name = "NodeUnschedulable"
     EVENTS = frozenset({"NodeAdd", "NodeUpdate"})
 
+    @staticmethod
+    def passes_all(pod, snapshot) -> bool:
+        return not snapshot.any_unschedulable
+
     def filter(self, state, pod, node):
         if not node.unschedulable:
             return None

@@ -72,7 +72,8 @@ class Constraint:
 
     def includes(self, pod, node, required: RequiredNodeAffinity) -> bool:
         """matchNodeInclusionPolicies."""
-        if self.node_affinity_policy == "Honor" and not required.match(node.labels, node.name):
+        if self.node_affinity_policy == "Honor" and (required.node_selector or required.terms is not None) \
+                and not required.match(node.labels, node.name):
             return False
         if self.node_taints_policy == "Honor" and find_untolerated(node.taints, pod.spec.get("tolerations")):
             return False
@@ -165,11 +166,11 @@ class _CriticalPaths:
 
 
 class _FilterState:
-    __slots__ = ("constraints", "paths", "counts", "required")
+    __slots__ = ("constraints", "paths", "counts", "required", "self_match")
 
     def clone(self):
         c = _FilterState()
-        c.constraints, c.required = self.constraints, self.required
+        c.constraints, c.required, c.self_match = self.constraints, self.required, self.self_match
         c.paths = [p.clone() for p in self.paths]
         c.counts = [dict(m) for m in self.counts]
         return c
@@ -181,7 +182,11 @@ class _FilterState:
 
 
 def _labels_have_keys(labels: dict, constraints) -> bool:
-    return all(c.topology_key in labels for c in constraints)
+    """nodeLabelsMatchSpreadConstraints."""
+    for c in constraints:
+        if c.topology_key not in labels:
+            return False
+    return True
 
 
 class PodTopologySpread:
@@ -219,6 +224,7 @@ class PodTopologySpread:
             return None, Status(SKIP)
         s = _FilterState()
         s.constraints = cons
+        s.self_match = [1 if c.selector.matches(pod.labels) else 0 for c in cons]
         s.required = RequiredNodeAffinity(pod.spec)
         s.counts = [{} for _ in cons]
         index = snapshot.index
@@ -265,8 +271,7 @@ class PodTopologySpread:
             tv = labels.get(c.topology_key)
             if tv is None:
                 return Status(UNRESOLVABLE, REASON_LABEL)
-            self_match = 1 if c.selector.matches(pod.labels) else 0
-            skew = s.counts[i].get(tv, 0) + self_match - s.min_match(i)
+            skew = s.counts[i].get(tv, 0) + s.self_match[i] - s.min_match(i)
             if skew > c.max_skew:
                 return Status(UNSCHEDULABLE, REASON)
         return None

@@ -85,6 +85,10 @@ class TaintToleration:
     name = "TaintToleration"
     EVENTS = frozenset({"NodeAdd", "NodeUpdate"})
 
+    @staticmethod
+    def passes_all(pod, snapshot) -> bool:
+        return not snapshot.any_do_not_schedule_taint
+
     def filter(self, state, pod, node):
         if not node.taints:
             return None
@@ -96,6 +100,10 @@ class TaintToleration:
         state[self.name] = [t for t in pod.spec.get("tolerations") or ()
                             if (t.get("effect") or "") in ("", "PreferNoSchedule")]
         return None
+
+    def score_nodes(self, state, pod, nodes):
+        score = self.score
+        return [score(state, pod, ni) if ni.taints else 0 for ni in nodes]
 
     def score(self, state, pod, node):
         if not node.taints:
