@@ -14,7 +14,8 @@ value) are ANDed; a term that does not parse matches nothing.
 """
 from __future__ import annotations
 
-from k8s_helpers.api.labels import SelectorError, label_selector_to_selector
+from k8s_helpers.api.labels import (SelectorError, label_selector_to_selector, validate_label_key,
+                                    validate_label_value)
 
 from ..framework import SKIP, UNRESOLVABLE, PreFilterResult, Status
 from .taint_toleration import default_normalize
@@ -35,6 +36,10 @@ def _parse_term(term: dict):
         for e in exprs:
             if e.get("operator") not in _OPS:
                 raise ValueError(f"operator {e.get('operator')!r} not supported")
+            # labels.NewRequirement validates the key and each value: a term with an invalid one
+            # does not parse, so it matches nothing.
+            if validate_label_key(str(e.get("key"))) or any(validate_label_value(v) for v in e.get("values") or ()):
+                raise ValueError("invalid key or value")
         label_sel = label_selector_to_selector({"matchExpressions": exprs}, allow_gt_lt=True)
     field_reqs = None
     if fields:
