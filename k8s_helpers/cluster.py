@@ -43,8 +43,9 @@ kube-system; kinds other than Pod, Node and Namespace are stored as given
 (later chapters add their controllers); no ``last-applied-configuration``
 annotation; deleting a node removes its pods at once; a pod's emptyDir and
 files are simulated by ``kubelet.shell`` and ``kubelet.volumes``; lifecycle
-hooks, readiness gates, memory usage (OOMKilled) and hostPort conflicts are
-not modelled yet.
+hooks, readiness gates and memory usage (OOMKilled) are not modelled yet.
+The scheduler (``scheduler/``) is kube-scheduler 1.36's default profile; see
+``explain_scheduling`` for why a pod went where it went.
 """
 from __future__ import annotations
 

@@ -289,6 +289,8 @@ class Scheduler:
                 message += " " + st.message()
         attempt.message = message
         self._record_failure(pod, pi, message, nominated_node)
+        if nominated_node is not None:  # the next attempt tries the nominated node first
+            qp.pi = self.nominated[pi.key][1] if nominated_node else self.pod_info(pod)
         events, self._in_flight = self._in_flight, None
         self.queue.add_unschedulable(qp, result["plugins"], self.cluster.now)
         # determineSchedulingHintForInFlightPod: an event during the attempt (a preempted victim
