@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from k8s_helpers.scheduler.framework import SKIP, CycleState, Framework
+from k8s_helpers.scheduler.framework import SKIP, CycleState
 from k8s_helpers.scheduler.node_info import NodeInfo, PodInfo
 from k8s_helpers.scheduler.snapshot import Snapshot
 
@@ -177,14 +177,9 @@ def run_score(plugin, pod, nodes, pods=(), feasible=None, normalize=True):
     return dict(zip(names, scores))
 
 
-def framework_with(plugins, weights=None):
-    fw = Framework(plugins, weights or {})
-    return fw
-
-
 def reason(st):
     return None if st is None else st.reasons
 
 
 __all__ = ["make_pod", "make_node", "pod_info", "build_snapshot", "FakeHandle", "run_filter", "run_score",
-           "reason", "framework_with"]
+           "reason"]

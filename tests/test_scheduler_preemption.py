@@ -4,7 +4,7 @@ the choice of node, and the preemption part of the FailedScheduling message
 from __future__ import annotations
 
 from k8s_helpers.scheduler.framework import UNSCHEDULABLE, CycleState, Status
-from k8s_helpers.scheduler.plugins.default_preemption import DefaultPreemption, disruptions_allowed
+from k8s_helpers.scheduler.plugins.default_preemption import disruptions_allowed
 from k8s_helpers.scheduler.profile import default_framework
 from scheduler_support import FakeHandle, build_snapshot, make_node, make_pod, pod_info
 

@@ -314,3 +314,47 @@ def test_explain_replays_the_old_snapshot():
     c.run(1)
     assert c.explain_scheduling("first") == before
     assert set(before["nodes"]) == {"a", "b"}
+
+
+def test_node_events_requeue_as_the_queueing_hints_say():
+    # Own required anti-affinity: a new node may help (InterPodAffinity's hint), so it goes at once.
+    c = Cluster(seed=0)
+    c.add_node("a")
+    c.apply([pod("web-1", {"app": "web"}, affinity=anti({"app": "web"})),
+             pod("web-2", {"app": "web"}, affinity=anti({"app": "web"}))])
+    c.run(1)
+    pending = next(n for n in ("web-1", "web-2") if node_of(c, n) is None)
+    c.add_node("b")
+    c.run(0)
+    assert node_of(c, pending) == "b"
+    # Rejected only by an existing pod's anti-affinity: upstream's hint ignores new nodes, so the
+    # pod waits for the 5-minute flush (FailedScheduling at 0 s, scheduled at 330 s).
+    c2 = Cluster(seed=0)
+    c2.add_node("a")
+    c2.apply(pod("guard", {"app": "db"}, "a", anti({"app": "web"})))
+    c2.run(1)
+    c2.apply(pod("web", {"app": "web"}))
+    c2.run(1)
+    c2.add_node("b")
+    c2.run(100)
+    assert node_of(c2, "web") is None
+    c2.run(300)
+    assert node_of(c2, "web") == "b"
+    assert [e["time"] for e in c2.events(name="web", reason="Scheduled")] == [330]
+
+
+def test_cache_history_is_pruned_when_old_attempts_go_away():
+    c = Cluster(seed=0)
+    c.add_node("a")
+    c.add_node("b")
+    for round_ in range(40):
+        c.apply([pod(f"p{round_}-{i}") for i in range(30)])
+        c.run(0)
+        for i in range(30):
+            c.delete("pod", f"p{round_}-{i}", wait=False, grace_period=0)
+        c.run(1)
+    cache = c._scheduler.cache
+    assert cache.history_size() < 4 * (2 + 30) + 1000 + 100
+    c.apply(pod("last"))
+    c.run(0)
+    assert c.explain_scheduling("last")["selected_node"] in ("a", "b")

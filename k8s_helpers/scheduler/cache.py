@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from .node_info import NodeInfo, zone_key
+from .node_info import NodeInfo
 from .snapshot import PodIndex, Snapshot, node_flags
 
 __all__ = ["SchedulerCache"]
@@ -162,6 +162,23 @@ class SchedulerCache:
         self.pods[pi.key] = pi
         return old
 
+    def history_size(self) -> int:
+        return sum(len(v) for v, _ in self._history.values())
+
+    def prune(self, oldest_needed: int) -> None:
+        """Forget versions no kept attempt can ask for: per node, everything before its last
+        version at or before ``oldest_needed``."""
+        for name, (versions, infos) in list(self._history.items()):
+            j = bisect_right(versions, oldest_needed) - 1
+            if j > 0:
+                del versions[:j]
+                del infos[:j]
+            if versions and infos[-1] is None and versions[-1] <= oldest_needed:
+                del self._history[name]
+        i = bisect_right([v for v, _ in self._order_history], oldest_needed) - 1
+        if i > 0:
+            del self._order_history[:i]
+
     # ------------------------------------------------------------------ snapshots
     def node_list(self) -> list[NodeInfo]:
         if self._list_cache is None:
@@ -189,6 +206,3 @@ class SchedulerCache:
                 nodes.append(infos[j])
         return Snapshot(nodes, None, version)
 
-
-# zone_key is re-exported for tests of the node tree.
-__all__ += ["zone_key"]

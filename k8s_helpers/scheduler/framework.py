@@ -130,9 +130,6 @@ class Framework:
         self.handle = None
         self._filter_names = [p.name for p in self.filter_plugins]
 
-    def plugin(self, name: str):
-        return next(p for p in self.plugins if p.name == name)
-
     # ------------------------------------------------------------------ PreFilter
     def run_pre_filter(self, state: CycleState, pi, snapshot):
         """RunPreFilterPlugins: (PreFilterResult | None, Status | None, plugins that narrowed nodes)."""

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from k8s_helpers.api.labels import Requirement, Selector, SelectorError, label_selector_to_selector
+from k8s_helpers.api.labels import Selector, SelectorError, label_selector_to_selector
 
 __all__ = ["PodInfo", "NodeInfo", "AffinityTerm", "DEFAULT_MILLI_CPU_REQUEST", "DEFAULT_MEMORY_REQUEST",
            "resource_amounts", "pod_key"]
 
 DEFAULT_MILLI_CPU_REQUEST = 100            # schedutil.DefaultMilliCPURequest
 DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024  # schedutil.DefaultMemoryRequest
-_EVERYTHING = Selector()
 _NOTHING = Selector(nothing=True)
 
 
@@ -341,8 +340,5 @@ def zone_key(labels: dict) -> str:
         return ""
     return f"{region}:\x00:{zone}"
 
-
-# Re-exported for plugins that build selectors.
-EVERYTHING = _EVERYTHING
 NOTHING = _NOTHING
-__all__ += ["EVERYTHING", "NOTHING", "Requirement", "zone_key", "pod_requests", "host_ports"]
+__all__ += ["NOTHING", "zone_key", "pod_requests", "host_ports"]

@@ -21,6 +21,8 @@ import heapq
 import itertools
 import math
 
+from .plugins.priority_sort import PrioritySort
+
 __all__ = ["SchedulingQueue", "QueuedPod", "INITIAL_BACKOFF", "MAX_BACKOFF", "MAX_IN_UNSCHEDULABLE",
            "FLUSH_PERIOD"]
 
@@ -52,7 +54,7 @@ class QueuedPod:
         return self.pi.key
 
     def sort_key(self) -> tuple:
-        return (-self.pi.priority, self.timestamp, self.seq)
+        return PrioritySort.sort_key(self.pi.priority, self.timestamp, self.seq)
 
     def backoff_expiration(self) -> float:
         """getBackoffTime: timestamp + 1 s x 2^(count-1), at most 10 s, truncated to the second."""
@@ -180,5 +182,3 @@ class SchedulingQueue:
         oldest = min(qp.timestamp for qp in self.unschedulable.values())
         return FLUSH_PERIOD * (math.floor((oldest + MAX_IN_UNSCHEDULABLE) / FLUSH_PERIOD) + 1)
 
-    def has_poppable(self) -> bool:
-        return any(self._valid(e) for e in self._active) or any(self._valid(e) for e in self._backoff)

@@ -23,8 +23,7 @@ records every plugin's verdict (``explain.py``).
 from __future__ import annotations
 
 from .cache import SchedulerCache
-from .framework import (SKIP, SUCCESS, UNRESOLVABLE, CycleState, Status, fit_error_message,
-                        num_feasible_nodes_to_find)
+from .framework import UNRESOLVABLE, CycleState, Status, fit_error_message, num_feasible_nodes_to_find
 from .node_info import PodInfo, pod_key
 from .priority import resolve_priority
 from .profile import default_framework
@@ -264,6 +263,7 @@ class Scheduler:
             nominated.setdefault(node, []).append(npi)
         attempt = Attempt(self.cluster.now, snapshot.version, self.next_start_node_index, pi, nominated)
         self.attempts[pi.key] = attempt
+        self._maybe_prune()
         self._in_flight = []
         self.handle.current = snapshot
         try:
@@ -297,6 +297,13 @@ class Scheduler:
         # already gone, say) that may make the pod schedulable sends it back at once.
         if qp.where == "unschedulable" and any(self._worth_requeuing(qp, *e) for e in events):
             self.queue.requeue(qp, self.cluster.now)
+
+    def _maybe_prune(self) -> None:
+        """Keep the cache's history bounded: drop versions older than the oldest kept attempt."""
+        cache = self.cache
+        if cache.history_size() <= 4 * (len(cache.nodes) + len(self.attempts)) + 1000:
+            return
+        cache.prune(min((a.version for a in self.attempts.values()), default=cache.version))
 
     def run_cycle(self, pi, snapshot, start: int, nominated: dict, record: dict | None = None) -> dict:
         """findNodesThatFitPod + prioritizeNodes + selectHost; with ``record`` (explain) every
@@ -461,6 +468,3 @@ class Scheduler:
             return None
         return explain_attempt(self, attempt)
 
-
-# Re-exported for explain.py.
-__all__ += ["SKIP", "SUCCESS"]

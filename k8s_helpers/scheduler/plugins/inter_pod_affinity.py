@@ -246,11 +246,21 @@ class InterPodAffinity:
             if event == "AssignedPodAdd":
                 return _matches_all(pod.required_affinity, new)
             return _matches_all(pod.required_anti_affinity, old) or _matches_all(old.required_anti_affinity, pod)
+        # isSchedulableAfterNodeChange: a node that gains (or changes) an affinity term's
+        # topology label, or any new node / lost or changed label for an anti-affinity term.
+        # A pod rejected only by *existing* pods' anti-affinity is not requeued by node events.
+        if new is None:
+            return False
         for t in pod.required_affinity:
             if old is None:
                 if t.topology_key in new.labels:
                     return True
                 continue
-            if new is not None and old.labels.get(t.topology_key) != new.labels.get(t.topology_key):
+            if t.topology_key in new.labels and old.labels.get(t.topology_key) != new.labels[t.topology_key]:
+                return True
+        for t in pod.required_anti_affinity:
+            if old is None:
+                return True
+            if t.topology_key in old.labels and old.labels.get(t.topology_key) != new.labels.get(t.topology_key):
                 return True
         return False
