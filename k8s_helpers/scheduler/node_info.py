@@ -248,7 +248,7 @@ class NodeInfo:
 
     __slots__ = ("name", "node", "labels", "taints", "unschedulable", "allocatable", "allowed_pods", "pods",
                  "pods_with_affinity", "pods_with_required_anti_affinity", "requested", "nonzero_cpu",
-                 "nonzero_mem", "used_ports", "images", "zone_key")
+                 "nonzero_mem", "used_ports", "images", "zone_key", "memo")
 
     def __init__(self, node: dict):
         meta, spec, status = node["metadata"], node.get("spec") or {}, node.get("status") or {}
@@ -272,6 +272,7 @@ class NodeInfo:
         self.nonzero_mem = 0
         self.used_ports: set = set()
         self.zone_key = zone_key(self.labels)
+        self.memo: dict = {}  # values plugins derive from this (immutable) node info
 
     def clone(self) -> "NodeInfo":
         c = object.__new__(NodeInfo)
@@ -285,6 +286,7 @@ class NodeInfo:
         c.nonzero_cpu, c.nonzero_mem = self.nonzero_cpu, self.nonzero_mem
         c.used_ports = set(self.used_ports)
         c.zone_key = self.zone_key
+        c.memo = {}
         return c
 
     def with_node(self, node: dict) -> "NodeInfo":
@@ -295,6 +297,7 @@ class NodeInfo:
         return fresh
 
     def add_pod(self, pi: PodInfo) -> None:
+        self.memo = {}
         self.pods.append(pi)
         if pi.has_affinity:
             self.pods_with_affinity.append(pi)
@@ -303,6 +306,7 @@ class NodeInfo:
         self._update(pi, 1)
 
     def remove_pod(self, pi: PodInfo) -> bool:
+        self.memo = {}
         key = pi.key
         for lst in (self.pods_with_affinity, self.pods_with_required_anti_affinity):
             for i, p in enumerate(lst):

@@ -388,6 +388,19 @@ class Scheduler:
         plugins = self._plugins_by_name
         filters = [(name, f) for name, f in state.filters
                    if not (getattr(plugins[name], "passes_all", None) and plugins[name].passes_all(pi, snapshot))]
+        if len(filters) == 1 and record is None and not nominated:  # the common case, one call per node
+            name, f = filters[0]
+            for i in range(n):
+                ni = nodes[(start + i) % n]
+                status = f(state, pi, ni)
+                if status is None:
+                    feasible.append(ni)
+                    if len(feasible) >= want:
+                        break
+                else:
+                    status.plugin = name
+                    statuses[ni.name] = status
+            return feasible
         for i in range(n):
             ni = nodes[(start + i) % n]
             if record is not None or (nominated and ni.name in nominated):

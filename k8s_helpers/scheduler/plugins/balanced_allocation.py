@@ -55,16 +55,24 @@ class BalancedAllocation:
         out = []
         append = out.append
         for node in nodes:
-            alloc, used = node.allocatable, node.requested
-            a_cpu, a_mem = alloc.get("cpu", 0), alloc.get("memory", 0)
-            if not (a_cpu and a_mem):
+            cached = node.memo.get(self.name)
+            if cached is None:
+                alloc, used = node.allocatable, node.requested
+                a_cpu, a_mem = alloc.get("cpu", 0), alloc.get("memory", 0)
+                if a_cpu and a_mem:
+                    u_cpu, u_mem = used.get("cpu", 0), used.get("memory", 0)
+                    g0, g1 = u_cpu / a_cpu, u_mem / a_mem
+                    without = int((1 - abs(((1.0 if g0 > 1 else g0) - (1.0 if g1 > 1 else g1)) / 2)) * 100)
+                    cached = (a_cpu, a_mem, u_cpu, u_mem, without)
+                else:
+                    cached = ()
+                node.memo[self.name] = cached
+            if not cached:
                 append(self.score(state, pod, node))
                 continue
-            u_cpu, u_mem = used.get("cpu", 0), used.get("memory", 0)
+            a_cpu, a_mem, u_cpu, u_mem, without = cached
             f0, f1 = (u_cpu + cpu) / a_cpu, (u_mem + mem) / a_mem
             with_pod = int((1 - abs(((1.0 if f0 > 1 else f0) - (1.0 if f1 > 1 else f1)) / 2)) * 100)
-            g0, g1 = u_cpu / a_cpu, u_mem / a_mem
-            without = int((1 - abs(((1.0 if g0 > 1 else g0) - (1.0 if g1 > 1 else g1)) / 2)) * 100)
             d = 50 + with_pod - without  # go_div(d, 2), inlined
             append(50 + (d // 2 if d >= 0 else -((-d) // 2)))
         return out
