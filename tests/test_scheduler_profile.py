@@ -358,3 +358,29 @@ def test_cache_history_is_pruned_when_old_attempts_go_away():
     c.apply(pod("last"))
     c.run(0)
     assert c.explain_scheduling("last")["selected_node"] in ("a", "b")
+
+
+def test_notes_zone_table():
+    # The notes' second table: REGLA 2 with topologyKey zona. Europa holds two mariadb pods, Asia one,
+    # Oceania none (and a mi-wp): Europa's nodes score highest on REGLA 2; REGLA 1 (hostname) pushes
+    # away from nodo1 and nodo3, and the empty nodo4 wins on resources.
+    reglas = {"podAntiAffinity": REGLAS["podAntiAffinity"], "podAffinity": {
+        "preferredDuringSchedulingIgnoredDuringExecution": [dict(
+            REGLAS["podAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0],
+            podAffinityTerm=dict(REGLAS["podAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0]
+                                 ["podAffinityTerm"], topologyKey="zona"))]}}
+    c = Cluster(seed=0)
+    zones = {1: "europa", 2: "europa", 3: "europa", 4: "europa", 5: "asia", 6: "asia", 7: "oceania", 8: "oceania"}
+    for i, z in zones.items():
+        c.add_node(f"nodo{i}", labels={"zona": z})
+    c.apply([pod("mariadb-1", {"app": "mariadb"}, "nodo1"), pod("mariadb-2", {"app": "mariadb"}, "nodo2"),
+             pod("mariadb-5", {"app": "mariadb"}, "nodo5"), pod("mi-wp-1", {"app": "mi-wp"}, "nodo1", reglas),
+             pod("mi-wp-3", {"app": "mi-wp"}, "nodo3", reglas), pod("mi-wp-8", {"app": "mi-wp"}, "nodo8", reglas)])
+    c.run(5)
+    c.apply(pod("mi-wp-nuevo", {"app": "mi-wp"}, affinity=reglas))
+    c.run(0)
+    ex = c.explain_scheduling("mi-wp-nuevo")
+    raw = {n: e["scores"]["InterPodAffinity"]["raw"] for n, e in ex["nodes"].items()}
+    assert raw == {"nodo1": 0, "nodo2": 200, "nodo3": 0, "nodo4": 200, "nodo5": 100, "nodo6": 100,
+                   "nodo7": 0, "nodo8": -200}
+    assert ex["selected_node"] == "nodo4"
