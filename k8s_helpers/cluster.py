@@ -43,8 +43,9 @@ kube-system; kinds other than Pod, Node and Namespace are stored as given
 (later chapters add their controllers); no ``last-applied-configuration``
 annotation; deleting a node removes its pods at once; a pod's emptyDir and
 files are simulated by ``kubelet.shell`` and ``kubelet.volumes``; lifecycle
-hooks, readiness gates, memory usage (OOMKilled) and hostPort conflicts are
-not modelled yet.
+hooks, readiness gates and memory usage (OOMKilled) are not modelled yet.
+The scheduler (``scheduler/``) is kube-scheduler 1.36's default profile; see
+``explain_scheduling`` for why a pod went where it went.
 """
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ class Cluster:
     epoch = EPOCH
 
     def __init__(self, seed: int = 0):
-        from .scheduler.framework import default_framework
+        from .scheduler.scheduler import Scheduler
 
         self.seed = seed
         self.rng = random.Random(seed)
@@ -97,12 +98,8 @@ class Cluster:
         self.store = Store(seed)
         self._recorder = EventRecorder(self.clock, self.timestamp)
         self._kubelets: dict = {}
-        self._node_infos: dict = {}
         self._workers: dict = {}
-        self._queue: list = []           # pods waiting for a scheduling attempt, in order
-        self._unschedulable: dict = {}   # key -> (time, message, rejected for resources)
-        self._sched_timer = None
-        self._framework = default_framework()
+        self._scheduler = Scheduler(self)  # kube-scheduler: cache, queue, default profile
         self._node_count = 0
         # The registries pods pull from (real tags of official images, curated repositories,
         # the course's sample images; registry.Registries). missing_images is the teacher's
@@ -143,7 +140,6 @@ class Cluster:
         """
         from .api.labels import validate_dns1123_subdomain
         from .api.quantity import parse_quantity
-        from .scheduler.framework import NodeInfo
         from .scheduler.plugins.taint_toleration import parse_taint
 
         if not isinstance(name, str) or validate_dns1123_subdomain(name):
@@ -203,18 +199,16 @@ class Cluster:
             node["spec"]["taints"] = parsed_taints
         self.store.put(node)
         from .kubelet import Kubelet
-        from .scheduler.plugins.node_resources_fit import resource_list_milli
 
         self._kubelets[name] = Kubelet(self, name, index, ip)
-        self._node_infos[name] = NodeInfo(node, resource_list_milli(node["status"]["allocatable"]))
         # node-lifecycle controller: RecordNodeEvent(node.Name, string(node.UID), ...)
         self._recorder.record({"kind": "Node", "name": name, "uid": node["metadata"]["uid"]}, "Normal",
                               "RegisteredNode", f"Node {name} event: Registered Node {name} in Controller",
                               source="node-controller")
-        # Pods bound with nodeName to this (until now missing) node, and unschedulable pods, try again.
+        # Pods bound with nodeName to this (until now missing) node; the scheduler retries pending pods.
+        self._scheduler.node_added(node)
         for key, pod in list(self._pending_bound_to(name)):
             self._bind(pod, name, by_scheduler=False)
-        self._requeue_unschedulable()
         return copy.deepcopy(node)
 
     # ------------------------------------------------------------------ time
@@ -421,6 +415,7 @@ class Cluster:
             for f in _MUTABLE_POD_SPEC:
                 if f in new_spec:
                     old_spec[f] = copy.deepcopy(new_spec[f])
+            self._scheduler.pod_updated(existing)
         elif kind == "Node":
             for field, kept in zip(("labels", "annotations"), auto):
                 if kept:
@@ -431,7 +426,7 @@ class Cluster:
                     existing["spec"][f] = copy.deepcopy(spec[f])
                 else:
                     existing["spec"].pop(f, None)
-            self._requeue_unschedulable()
+            self._scheduler.node_updated(existing)
         elif kind == "Namespace":
             meta.setdefault("labels", {})["kubernetes.io/metadata.name"] = meta["name"]
         else:
@@ -443,26 +438,16 @@ class Cluster:
     # ------------------------------------------------------------------ pods
     def _create_pod(self, pod: dict) -> None:
         from .kubelet.qos import qos_class
-        from .scheduler.plugins.node_resources_fit import nonzero_requests, pod_requests
 
         pod["status"] = {"phase": "Pending", "qosClass": qos_class(pod["spec"])}
         self.store.put(pod)
         key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
-        self._requests_cache[key] = (pod_requests(pod["spec"]), nonzero_requests(pod["spec"]))
         node_name = pod["spec"].get("nodeName")
         if node_name:
-            if node_name in self._node_infos:
+            if node_name in self._kubelets:
                 self.clock.at(self.now, self._bind_direct, key)
             return  # SCH-1: never goes through the scheduler
-        self._queue.append(key)
-        self._kick_scheduler()
-
-    @property
-    def _requests_cache(self) -> dict:
-        cache = self.__dict__.get("_req_cache")
-        if cache is None:
-            cache = self.__dict__["_req_cache"] = {}
-        return cache
+        self._scheduler.pod_added(pod)
 
     def _pending_bound_to(self, node_name):
         for pod in self.store.list("Pod"):
@@ -476,60 +461,8 @@ class Cluster:
             return
         self._bind(pod, pod["spec"]["nodeName"], by_scheduler=False)
 
-    def _kick_scheduler(self):
-        if self._sched_timer is None:
-            self._sched_timer = self.clock.at(self.now, self._schedule_pending)
-
-    def _requeue_unschedulable(self, freed_resources: bool = False):
-        """Move unschedulable pods back to the scheduling queue after a cluster event.
-
-        A pod leaving a node only frees resources: like kube-scheduler's queueing hints
-        (NodeResourcesFit is the plugin interested in pod deletions), it requeues only
-        the pods some node rejected for resources; node changes requeue them all."""
-        if self._unschedulable:
-            for key, entry in list(self._unschedulable.items()):
-                if freed_resources and not (len(entry) > 2 and entry[2]):
-                    continue
-                if key not in self._queue:
-                    self._queue.append(key)
-            self._kick_scheduler()
-
-    def _schedule_pending(self):
-        """One pass of the scheduling queue, in creation order (SCH-2)."""
-        from .scheduler.framework import fit_error_message
-
-        self._sched_timer = None
-        queue, self._queue = self._queue, []
-        nodes = list(self._node_infos.values())
-        for key in queue:
-            pod = self.store.get("Pod", key[0], key[1])
-            if pod is None or key in self._workers or pod["metadata"].get("deletionTimestamp"):
-                self._unschedulable.pop(key, None)
-                continue
-            pod["_sim_requests"] = self._requests_cache.get(key)
-            try:
-                node, failures = self._framework.schedule(pod, nodes, self.rng)
-            finally:
-                pod.pop("_sim_requests", None)
-            if node is not None:
-                self._unschedulable.pop(key, None)
-                self._bind(pod, node, by_scheduler=True)
-                continue
-            message = fit_error_message(len(nodes), failures)
-            resources = any(not st.unresolvable for st in failures.values())
-            self._unschedulable[key] = (self.now, message, resources)
-            pod["status"]["conditions"] = [{"type": "PodScheduled", "status": "False", "lastProbeTime": None,
-                                            "lastTransitionTime": self.timestamp(self.now),
-                                            "reason": "Unschedulable", "message": message}]
-            self.store.put(pod)
-            self._recorder.record({"kind": "Pod", "name": key[1], "namespace": key[0],
-                                   "uid": pod["metadata"]["uid"]},
-                                  "Warning", "FailedScheduling", message, source="default-scheduler")
-
     def _bind(self, pod: dict, node_name: str, by_scheduler: bool) -> None:
         key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
-        info = self._node_infos[node_name]
-        requests, nonzero = self._requests_cache[key]
         pod["spec"]["nodeName"] = node_name
         uid = pod["metadata"]["uid"]
         ref = {"kind": "Pod", "name": key[1], "namespace": key[0], "uid": uid}
@@ -539,17 +472,18 @@ class Cluster:
                                   f"Successfully assigned {key[0]}/{key[1]} to {node_name}",
                                   source="default-scheduler")
         else:
-            fit_failure = self._kubelet_admission(pod, info, requests)
+            fit_failure = self._kubelet_admission(pod, self._scheduler.cache.nodes[node_name],
+                                                  self._scheduler.pod_info(pod))
         scheduled_at = self.now
         if not fit_failure:
-            info.add_pod(key, requests, nonzero)
+            self._scheduler.pod_bound(pod)
         worker = self._kubelets[node_name].admit(pod, fit_failure=fit_failure)
         worker.conditions["PodScheduled"] = ["True", scheduled_at, None, None]
         self._workers[key] = worker
         self.store.put(pod)
 
     @staticmethod
-    def _kubelet_admission(pod, info, requests):
+    def _kubelet_admission(pod, info, pod_info):
         """SCH-1: a pod bound with nodeName skips the scheduler, but the kubelet still
         admits it (pkg/kubelet/lifecycle/predicate.go generalFilter): first that the
         requests fit (OutOfcpu, OutOfmemory, OutOfpods), then node affinity/selector,
@@ -560,17 +494,14 @@ class Cluster:
         from .scheduler.plugins.taint_toleration import find_untolerated
 
         alloc, used = info.allocatable, info.requested
-        if len(info.pods) + 1 > alloc.get("pods", 110000) // 1000:
-            n = alloc.get("pods", 110000) // 1000
+        if len(info.pods) + 1 > info.allowed_pods:
             return "OutOfpods", (f"Node didn't have enough resource: pods, requested: 1, used: {len(info.pods)}, "
-                                 f"capacity: {n}")
-        for r, v in requests.items():
+                                 f"capacity: {info.allowed_pods}")
+        for r, v in pod_info.requests.items():  # cpu in millicores, other resources in units
             if v > alloc.get(r, 0) - used.get(r, 0):
-                scale = 1 if r == "cpu" else 1000  # cpu in millicores, others in units
                 return (f"OutOf{r}", f"Node didn't have enough resource: {r}, "
-                        f"requested: {v // scale}, used: {used.get(r, 0) // scale}, "
-                        f"capacity: {alloc.get(r, 0) // scale}")
-        if not pod_matches_node(pod["spec"], info.node["metadata"].get("labels") or {}):
+                        f"requested: {v}, used: {used.get(r, 0)}, capacity: {alloc.get(r, 0)}")
+        if not pod_matches_node(pod["spec"], info.labels, info.name):
             return "NodeAffinity", f"Predicate NodeAffinity failed: {REASON}"
         taint = find_untolerated(info.node["spec"].get("taints"), pod["spec"].get("tolerations"),
                                  effects=("NoExecute",))
@@ -586,21 +517,15 @@ class Cluster:
             pod["metadata"]["resourceVersion"] = self.store.next_resource_version()
 
     def _pod_terminal(self, worker) -> None:
-        info = self._node_infos.get(worker.kubelet.node_name)
-        if info is not None:
-            info.remove_pod((worker.namespace, worker.name))
-        self._requeue_unschedulable(freed_resources=True)
+        # The scheduler's pod informer never lists Succeeded/Failed pods: for it the pod is gone.
+        self._scheduler.pod_gone((worker.namespace, worker.name))
 
     def _pod_removed(self, worker) -> None:
         key = (worker.namespace, worker.name)
-        info = self._node_infos.get(worker.kubelet.node_name)
-        if info is not None:
-            info.remove_pod(key)
         worker.kubelet.forget(*key)
         self._workers.pop(key, None)
-        self._requests_cache.pop(key, None)
         self.store.remove("Pod", key[0], key[1])
-        self._requeue_unschedulable(freed_resources=True)
+        self._scheduler.pod_gone(key)
 
     # ------------------------------------------------------------------ delete
     def delete(self, kind: str, name: str | None = None, namespace: str = "default", wait: bool = True,
@@ -658,13 +583,13 @@ class Cluster:
                 self._pod_removed(worker)
             else:
                 self.store.remove("Pod", *key)
-                self._requests_cache.pop(key, None)
-                self._unschedulable.pop(key, None)
+                self._scheduler.pod_gone(key)
             return
         grace = pod["spec"].get("terminationGracePeriodSeconds", 30) if grace_period is None else grace_period
         if not pod["metadata"].get("deletionTimestamp"):
             pod["metadata"]["deletionTimestamp"] = self.timestamp(self.now + grace)
             pod["metadata"]["deletionGracePeriodSeconds"] = grace
+            self._scheduler.pod_updated(pod)
             worker.delete(grace)
         if wait:
             self._wait_gone([("Pod", key[0], key[1])])
@@ -685,7 +610,7 @@ class Cluster:
                 worker.stop_everything()
                 self._pod_removed(worker)
         self._kubelets.pop(name, None)
-        self._node_infos.pop(name, None)
+        self._scheduler.node_removed(name)
         self.store.remove("Node", None, name)
 
     # ------------------------------------------------------------------ read
@@ -694,7 +619,7 @@ class Cluster:
             return copy_object(obj)
         key = (obj["metadata"]["namespace"], obj["metadata"]["name"])
         worker = self._workers.get(key)
-        out = {k: copy_object(v) for k, v in obj.items() if k not in ("status", "_sim_requests")}
+        out = {k: copy_object(v) for k, v in obj.items() if k != "status"}
         if worker is not None:
             status = worker.render_status()  # built fresh: no copy needed
             status["qosClass"] = obj["status"].get("qosClass")
@@ -747,6 +672,33 @@ class Cluster:
         Filtra con ``name``, ``kind``, ``namespace`` y ``reason``."""
         return self._recorder.query(name=name, kind=kind, namespace=namespace, reason=reason,
                                     aggregate=aggregate)
+
+    def explain_scheduling(self, pod_name: str, namespace: str = "default") -> dict:
+        """Por qué el planificador puso el pod donde lo puso (o por qué sigue Pending).
+
+        Devuelve el último intento de planificar ``pod_name``, nodo a nodo y plugin a plugin,
+        como las anotaciones de kube-scheduler-simulator::
+
+            {"pod": "default/web", "selected_node": "nodo2",   # None si no cupo en ninguno
+             "nodes": {"nodo1": {"filters": {"NodeResourcesFit": "passed",
+                                             "TaintToleration": "node(s) had untolerated taint(s)"}},
+                       "nodo2": {"filters": {...},
+                                 "scores": {"InterPodAffinity": {"raw": 100, "normalized": 100,
+                                                                 "weight": 2, "weighted": 200}, ...},
+                                 "total": 287}},
+             "message": None}                 # el texto de FailedScheduling si no cupo
+
+        Los nodos que un filtro rechaza no tienen ``scores``; los plugins que no tenían nada que
+        hacer en ese intento aparecen en ``skipped``. Si el pod nunca pasó por el planificador
+        (``nodeName`` puesto a mano) lanza ``ValueError``; si no existe, ``NotFoundError``."""
+        key = (namespace or "default", pod_name)
+        if self.store.get("Pod", key[0], pod_name) is None:
+            raise NotFoundError(f'el pod «{pod_name}» no existe (Error from server (NotFound): pods "{pod_name}" not found)')
+        result = self._scheduler.explain(key)
+        if result is None:
+            raise ValueError(f"el pod «{pod_name}» no ha pasado por el planificador: o aún no le ha tocado "
+                             "(prueba c.run(0)) o se creó con spec.nodeName, que se salta el planificador (SCH-1)")
+        return result
 
     def _worker(self, pod_name: str, namespace: str):
         worker = self._workers.get((namespace or "default", pod_name))
@@ -807,5 +759,5 @@ class Cluster:
         return run(self, command)
 
     def __repr__(self) -> str:
-        return (f"Cluster(seed={self.seed}, nodes={len(self._node_infos)}, "
+        return (f"Cluster(seed={self.seed}, nodes={len(self._kubelets)}, "
                 f"pods={len(self.store.list('Pod'))}, now={self.now}s)")

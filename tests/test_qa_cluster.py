@@ -59,8 +59,9 @@ def test_kind_without_workers_leaves_pods_pending_on_the_control_plane_taint():
     c.run(30)
     assert c.get("pod", "web")["status"]["phase"] == "Pending"
     (ev,) = c.events(name="web", reason="FailedScheduling")
-    assert ev["message"].startswith("0/1 nodes are available: 1 node(s) had untolerated taint "
-                                    "{node-role.kubernetes.io/control-plane: }.")
+    # 1.36 names no taint in the reason (TNT-1b, tainttoleration/taint_toleration.go).
+    assert ev["message"] == ("0/1 nodes are available: 1 node(s) had untolerated taint(s). preemption: "
+                             "0/1 nodes are available: 1 Preemption is not helpful for scheduling.")
 
 
 def test_registered_node_event_refers_to_the_node_uid():

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from k8s_helpers import Cluster
-from k8s_helpers.scheduler.framework import default_framework, fit_error_message, Status
-from k8s_helpers.scheduler.plugins.node_resources_fit import pod_requests
+from k8s_helpers.scheduler.framework import UNRESOLVABLE, UNSCHEDULABLE, Status, fit_error_message
+from k8s_helpers.scheduler.node_info import pod_requests
+from k8s_helpers.scheduler.profile import default_framework
 from k8s_helpers.scheduler.plugins.taint_toleration import parse_taint, tolerates
 
 
@@ -105,9 +106,10 @@ def test_insufficient_resources_pending_with_failed_scheduling():
     c.apply(_pod("big", requests={"cpu": "3", "memory": "1Gi"}))
     c.run(0)
     assert c.get("pod", "big")["status"]["phase"] == "Pending"
-    msg = ("0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
-           "3 Insufficient cpu. preemption: 0/4 nodes are available: 1 Preemption is not helpful for "
-           "scheduling, 3 No preemption victims found for incoming pod.")
+    # 1.36: the taint reason names no taint (TNT-1b); a request larger than the node's whole
+    # allocatable is UnschedulableAndUnresolvable (fit.go), so preemption is not even tried there.
+    msg = ("0/4 nodes are available: 1 node(s) had untolerated taint(s), 3 Insufficient cpu. "
+           "preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.")
     assert _scheduled_cond(c, "big")["message"] == msg
     assert c.events(name="big", reason="FailedScheduling")[0]["message"] == msg
 
@@ -143,7 +145,7 @@ def test_noschedule_taint_and_toleration():
     c.run(0)
     assert _node_of(c, "normal") is None
     assert _scheduled_cond(c, "normal")["message"].startswith(
-        "0/1 nodes are available: 1 node(s) had untolerated taint {gpu: true}.")
+        "0/1 nodes are available: 1 node(s) had untolerated taint(s).")
     assert _node_of(c, "ia") == "gpu1"
 
 
@@ -253,26 +255,34 @@ def test_pod_requests_with_init_and_sidecars():
     req = pod_requests(spec)
     # cpu: max(0.25+0.25+0.5 = 1, i1 2, i2 1+0.5 = 1.5) = 2 (+10m overhead)
     assert req["cpu"] == 2010
-    # memory: max(256Mi, 1Gi) = 1Gi, in milli-units
-    assert req["memory"] == 1024 ** 3 * 1000
+    # memory: max(256Mi, 1Gi) = 1Gi, in bytes (Quantity.Value)
+    assert req["memory"] == 1024 ** 3
 
 
 def test_fit_error_message_sorting():
-    failures = {"a": Status(["Insufficient cpu", "Insufficient memory"]), "b": Status(["Insufficient cpu"]),
-                "c": Status("node(s) had untolerated taint {x: }", unresolvable=True)}
+    failures = {"a": Status(UNSCHEDULABLE, "Insufficient cpu", "Insufficient memory"),
+                "b": Status(UNSCHEDULABLE, "Insufficient cpu"),
+                "c": Status(UNRESOLVABLE, "node(s) had untolerated taint(s)")}
     assert fit_error_message(3, failures) == (
-        "0/3 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint {x: }, "
-        "2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for "
-        "scheduling, 2 No preemption victims found for incoming pod.")
+        "0/3 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint(s), 2 Insufficient cpu.")
+    # Nodes without a status of their own count with the absent status (PreFilterResult).
+    absent = Status(UNRESOLVABLE, "node(s) didn't satisfy plugin(s) [NodeAffinity]")
+    assert fit_error_message(4, {"a": Status(UNSCHEDULABLE, "Insufficient cpu")}, absent,
+                             post_filter_msg="preemption: x") == (
+        "0/4 nodes are available: 1 Insufficient cpu, 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. "
+        "preemption: x")
 
 
 def test_default_profile_weights():
+    # pkg/scheduler/apis/config/v1/default_plugins.go (1.36), MultiPoint order.
     fw = default_framework()
-    assert [(p.name, w) for p, w in fw.scorers] == [
-        ("TaintToleration", 3), ("NodeAffinity", 2), ("NodeResourcesFit", 1),
-        ("NodeResourcesBalancedAllocation", 1)]
-    assert [p.name for p in fw.filters] == ["NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity",
-                                           "NodeResourcesFit"]
+    assert [(p.name, fw.weights[p.name]) for p in fw.score_plugins] == [
+        ("TaintToleration", 3), ("NodeAffinity", 2), ("NodeResourcesFit", 1), ("PodTopologySpread", 2),
+        ("InterPodAffinity", 2), ("NodeResourcesBalancedAllocation", 1), ("ImageLocality", 1)]
+    assert [p.name for p in fw.filter_plugins] == [
+        "NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit",
+        "VolumeBinding", "PodTopologySpread", "InterPodAffinity"]
+    assert [p.name for p in fw.post_filter_plugins] == ["DefaultPreemption"]
 
 
 def test_node_name_kubelet_checks_noexecute_taints_and_selector():

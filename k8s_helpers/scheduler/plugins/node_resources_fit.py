@@ -1,117 +1,124 @@
-"""NodeResourcesFit plugin (FIT-1 filter, RES-2/RES-3 requests, SCH-3 LeastAllocated score).
+"""NodeResourcesFit (plugins/noderesources/fit.go, least_allocated.go; FIT-1, RES-2, RES-3, SCH-3).
 
-Pod request (RES-3, component-helpers PodRequests): per resource, the larger of
-(sum over app containers and sidecars) and (max over init containers of its
-request + the sidecars declared before it), plus ``overhead``. Only requests
-count (RES-2); defaulting already copied lone limits into requests.
+Filter (``fitsRequest``): ``Too many pods`` when the node's pods + 1 exceed its
+allocatable pods; then, for each resource the pod requests (> 0), ``Insufficient <name>``
+when the request exceeds allocatable minus what the node's pods request. Only requests
+count (RES-2). A rejection is Unschedulable (preemption may free room) unless the
+request exceeds the node's whole allocatable, which makes it UnschedulableAndUnresolvable.
 
-Filter (FIT-1): reject when pods on the node + 1 > allocatable pods ("Too many
-pods"), or, for each resource the pod requests (> 0), when request >
-allocatable - already requested ("Insufficient cpu", "Insufficient memory",
-"Insufficient nvidia.com/gpu"). Preemption could help, so these reasons are
-"resolvable".
-
-Score (LeastAllocated): per resource ((allocatable - requested) x 100) /
-allocatable, where requested counts the node's pods plus this one and a
-container without a request counts 100m cpu / 200Mi memory; cpu and memory
-weigh 1 each; the scores are averaged.
-
-Quantities are kept as integers in milli-units (``1`` cpu = 1000; ``1Mi`` memory =
-1048576000).
+Score (LeastAllocated, cpu and memory with weight 1): per resource
+``(allocatable - requested) * 100 / allocatable`` in integers, where requested is the
+node's non-zero requests plus the pod's (a container without a cpu or memory request
+counts 100m / 200Mi, SCH-3), 0 when it does not fit; the weighted average, truncated.
 """
 from __future__ import annotations
 
-from ..framework import Status
+from ..framework import MAX_NODE_SCORE, UNRESOLVABLE, UNSCHEDULABLE, Status
 
-__all__ = ["NodeResourcesFit", "pod_requests", "nonzero_requests", "resource_list_milli"]
-
-DEFAULT_MILLI_CPU = 100
-DEFAULT_MEMORY = 200 * 1024 * 1024
+__all__ = ["NodeResourcesFit", "insufficient_resources", "least_requested_score"]
 
 
-def resource_list_milli(resources: dict | None) -> dict:
-    from k8s_helpers.api.quantity import parse_quantity
-
-    out = {}
-    for name, value in (resources or {}).items():
-        try:
-            out[name] = parse_quantity(value).milli
-        except (ValueError, TypeError):
+def insufficient_resources(pod, node) -> list[tuple[str, bool]]:
+    """fitsRequest: [(reason, unresolvable)] in upstream order (pods, cpu, memory, storage, others)."""
+    out = []
+    if len(node.pods) + 1 > node.allowed_pods:
+        out.append(("Too many pods", False))
+    req = pod.requests
+    if not req:
+        return out
+    alloc, used = node.allocatable, node.requested
+    for name in ("cpu", "memory", "ephemeral-storage"):
+        v = req.get(name, 0)
+        if v > 0 and v > alloc.get(name, 0) - used.get(name, 0):
+            out.append((f"Insufficient {name}", v > alloc.get(name, 0)))
+    for name, v in req.items():
+        if name in ("cpu", "memory", "ephemeral-storage") or v == 0:
             continue
+        if v > alloc.get(name, 0) - used.get(name, 0):
+            out.append((f"Insufficient {name}", v > alloc.get(name, 0)))
     return out
 
 
-def _add(a: dict, b: dict) -> dict:
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = out.get(k, 0) + v
-    return out
-
-
-def pod_requests(spec: dict) -> dict:
-    """RES-3: the pod's effective requests in milli-units per resource."""
-    apps = {}
-    for c in spec.get("containers") or ():
-        apps = _add(apps, resource_list_milli((c.get("resources") or {}).get("requests")))
-    sidecars = {}
-    init_max = {}
-    for c in spec.get("initContainers") or ():
-        req = resource_list_milli((c.get("resources") or {}).get("requests"))
-        if c.get("restartPolicy") == "Always":
-            sidecars = _add(sidecars, req)
-            apps = _add(apps, req)
-            candidate = sidecars
-        else:
-            candidate = _add(req, sidecars)
-        for k, v in candidate.items():
-            init_max[k] = max(init_max.get(k, 0), v)
-    total = dict(apps)
-    for k, v in init_max.items():
-        total[k] = max(total.get(k, 0), v)
-    total = _add(total, resource_list_milli(spec.get("overhead")))
-    return {k: v for k, v in total.items() if v}
-
-
-def nonzero_requests(spec: dict) -> dict:
-    """cpu/memory requests for scoring, with 100m / 200Mi for containers without one (SCH-3)."""
-    cpu = mem = 0
-    for c in list(spec.get("containers") or ()) + [c for c in spec.get("initContainers") or ()
-                                                  if c.get("restartPolicy") == "Always"]:
-        req = resource_list_milli((c.get("resources") or {}).get("requests"))
-        cpu += req.get("cpu") or DEFAULT_MILLI_CPU
-        mem += req.get("memory") or DEFAULT_MEMORY * 1000
-    return {"cpu": cpu, "memory": mem}
+def least_requested_score(requested: int, capacity: int) -> int:
+    if capacity == 0 or requested > capacity:
+        return 0
+    return (capacity - requested) * MAX_NODE_SCORE // capacity
 
 
 class NodeResourcesFit:
     name = "NodeResourcesFit"
+    EVENTS = frozenset({"NodeAdd", "NodeUpdate", "AssignedPodDelete"})
 
-    def pre_filter(self, state, pod):
-        cache = pod.get("_sim_requests")
-        if cache is None:
-            cache = (pod_requests(pod["spec"]), nonzero_requests(pod["spec"]))
-        state["requests"], state["nonzero"] = cache
+    def pre_filter(self, state, pod, snapshot):
+        return None, None
 
-    def filter(self, state, pod, node_info):
-        alloc = node_info.allocatable
-        reasons = []
-        if len(node_info.pods) + 1 > alloc.get("pods", 110000) // 1000:
-            reasons.append("Too many pods")
-        requested = node_info.requested
-        for r, v in state["requests"].items():
-            if v > alloc.get(r, 0) - requested.get(r, 0):
-                reasons.append(f"Insufficient {r}")
-        if reasons:
-            return Status(reasons)
+    def filter(self, state, pod, node):
+        if len(node.pods) + 1 <= node.allowed_pods:
+            req = pod.requests
+            if not req:
+                return None
+            alloc, used = node.allocatable, node.requested
+            for name, v in req.items():
+                if v > alloc.get(name, 0) - used.get(name, 0):
+                    break
+            else:
+                return None
+        found = insufficient_resources(pod, node)
+        if not found:
+            return None
+        code = UNRESOLVABLE if any(u for _, u in found) else UNSCHEDULABLE
+        return Status(code, *(r for r, _ in found))
+
+    def pre_score(self, state, pod, nodes, snapshot):
         return None
 
-    def score(self, state, pod, node_info):
-        alloc = node_info.allocatable
-        total = 0.0
-        for r in ("cpu", "memory"):
-            cap = alloc.get(r, 0)
-            req = node_info.nonzero[r] + state["nonzero"][r]
-            if cap <= 0 or req > cap:
-                continue
-            total += (cap - req) * 100 / cap
-        return total / 2
+    def score(self, state, pod, node):
+        """leastResourceScorer over cpu and memory (weights 1), skipping a resource with 0 allocatable."""
+        cpu_cap = node.allocatable.get("cpu", 0)
+        mem_cap = node.allocatable.get("memory", 0)
+        total = weights = 0
+        if cpu_cap:
+            total += least_requested_score(node.nonzero_cpu + pod.nonzero_cpu, cpu_cap)
+            weights += 1
+        if mem_cap:
+            total += least_requested_score(node.nonzero_mem + pod.nonzero_mem, mem_cap)
+            weights += 1
+        return total // weights if weights else 0
+
+    def score_nodes(self, state, pod, nodes):
+        """``score`` for every node, with the common case (cpu and memory allocatable) inlined."""
+        pc, pm = pod.nonzero_cpu, pod.nonzero_mem
+        out = []
+        append = out.append
+        score = self.score
+        for node in nodes:
+            alloc = node.allocatable
+            cap_c, cap_m = alloc.get("cpu", 0), alloc.get("memory", 0)
+            if cap_c and cap_m:
+                rc, rm = node.nonzero_cpu + pc, node.nonzero_mem + pm
+                sc = 0 if rc > cap_c else (cap_c - rc) * MAX_NODE_SCORE // cap_c
+                sm = 0 if rm > cap_m else (cap_m - rm) * MAX_NODE_SCORE // cap_m
+                append((sc + sm) // 2)
+            else:
+                append(score(state, pod, node))
+        return out
+
+    def queueing_hint(self, event, pod, old, new):
+        """isSchedulableAfterPodEvent / isSchedulableAfterNodeChange."""
+        if event == "AssignedPodDelete":
+            return True
+        if new is None:
+            return False
+        if insufficient_resources(pod, _Empty(new)):
+            return False
+        if old is None:
+            return True
+        return any(new.allocatable.get(k, 0) > old.allocatable.get(k, 0) for k in pod.requests) or \
+            new.allowed_pods > old.allowed_pods
+
+
+class _Empty:
+    """A node's allocatable with nothing on it (``isFit`` looks at the node alone)."""
+
+    def __init__(self, ni):
+        self.pods, self.allowed_pods, self.allocatable, self.requested = (), ni.allowed_pods, ni.allocatable, {}

@@ -1,28 +1,36 @@
-"""TaintToleration plugin (TNT-1 filter, SCH-3 score).
+"""TaintToleration (plugins/tainttoleration/taint_toleration.go; TNT-1, TNT-1b, SCH-3).
 
-A toleration matches a taint when its effect is empty or equal, its key is
-empty or equal, and its operator is Equal (the default) with an equal value,
-or Exists. An empty key with Exists tolerates every taint. Filter: a node with
-an untolerated ``NoSchedule`` or ``NoExecute`` taint is rejected
-("node(s) had untolerated taint {key: value}"). Score: fewer untolerated
-``PreferNoSchedule`` taints is better, 100 - 100 x raw / max.
+A toleration matches a taint when its effect is empty or equal, its key is empty or
+equal, and its operator is Equal (the default) with an equal value, or Exists
+(core/v1 toleration.go ``ToleratesTaint``; Lt/Gt need an alpha feature gate, off).
+
+- Filter: a node with a ``NoSchedule`` or ``NoExecute`` taint the pod does not tolerate is
+  rejected, UnschedulableAndUnresolvable, with the 1.36 text ``node(s) had untolerated
+  taint(s)`` (TNT-1b: no key or value since PR #134740).
+- Score: the number of ``PreferNoSchedule`` taints not tolerated by the pod's tolerations
+  with an empty or ``PreferNoSchedule`` effect; normalised reversed
+  (``helper.DefaultNormalizeScore(100, true)``: 100 - 100·raw/max, all 100 when max is 0).
 """
 from __future__ import annotations
 
-from ..framework import Status
+from ..framework import MAX_NODE_SCORE, UNRESOLVABLE, Status
 
-__all__ = ["TaintToleration", "tolerates", "find_untolerated", "parse_taint"]
+__all__ = ["TaintToleration", "tolerates", "tolerations_tolerate", "find_untolerated", "parse_taint", "REASON",
+           "default_normalize"]
+
+REASON = "node(s) had untolerated taint(s)"
+_DO_NOT_SCHEDULE = ("NoSchedule", "NoExecute")
 
 
 def tolerates(toleration: dict, taint: dict) -> bool:
-    """ToleratesTaint (TNT-1)."""
+    """Toleration.ToleratesTaint (TNT-1)."""
     effect = toleration.get("effect") or ""
     if effect and effect != taint.get("effect"):
         return False
     key = toleration.get("key") or ""
-    op = toleration.get("operator") or "Equal"
     if key and key != taint.get("key"):
         return False
+    op = toleration.get("operator") or "Equal"
     if op == "Exists":
         return True
     if op == "Equal":
@@ -30,12 +38,17 @@ def tolerates(toleration: dict, taint: dict) -> bool:
     return False
 
 
-def find_untolerated(taints, tolerations, effects=("NoSchedule", "NoExecute")):
-    """The first taint with one of ``effects`` that no toleration tolerates, or None."""
+def tolerations_tolerate(tolerations, taint: dict) -> bool:
+    """TolerationsTolerateTaint."""
+    return any(tolerates(t, taint) for t in tolerations or ())
+
+
+def find_untolerated(taints, tolerations, effects=_DO_NOT_SCHEDULE):
+    """FindMatchingUntoleratedTaint: the first taint with one of ``effects`` no toleration tolerates."""
     for taint in taints or ():
         if taint.get("effect") not in effects:
             continue
-        if not any(tolerates(t, taint) for t in tolerations or ()):
+        if not tolerations_tolerate(tolerations, taint):
             return taint
     return None
 
@@ -56,30 +69,55 @@ def parse_taint(text: str) -> dict:
     return taint
 
 
+def default_normalize(scores: list, reverse: bool) -> None:
+    """helper.DefaultNormalizeScore(MaxNodeScore, reverse): 100·s/max (integer), reversed if asked."""
+    top = max(scores) if scores else 0
+    if top == 0:
+        if reverse:
+            scores[:] = [MAX_NODE_SCORE] * len(scores)
+        return
+    for i, s in enumerate(scores):
+        s = MAX_NODE_SCORE * s // top
+        scores[i] = MAX_NODE_SCORE - s if reverse else s
+
+
 class TaintToleration:
     name = "TaintToleration"
-
-    def filter(self, state, pod, node_info):
-        taints = node_info.node["spec"].get("taints")
-        if not taints:
-            return None
-        taint = find_untolerated(taints, pod["spec"].get("tolerations"))
-        if taint is None:
-            return None
-        return Status(f"node(s) had untolerated taint {{{taint.get('key')}: {taint.get('value') or ''}}}",
-                      unresolvable=True)
-
-    def score(self, state, pod, node_info):
-        tols = [t for t in pod["spec"].get("tolerations") or () if (t.get("effect") or "") in ("", "PreferNoSchedule")]
-        n = 0
-        for taint in node_info.node["spec"].get("taints") or ():
-            if taint.get("effect") == "PreferNoSchedule" and not any(tolerates(t, taint) for t in tols):
-                n += 1
-        return n
+    EVENTS = frozenset({"NodeAdd", "NodeUpdate"})
 
     @staticmethod
-    def normalize(scores):
-        top = max(scores) if scores else 0
-        if top == 0:
-            return [100] * len(scores)
-        return [100 - 100 * s / top for s in scores]
+    def passes_all(pod, snapshot) -> bool:
+        return not snapshot.any_do_not_schedule_taint
+
+    def filter(self, state, pod, node):
+        if not node.taints:
+            return None
+        if find_untolerated(node.taints, pod.spec.get("tolerations")) is None:
+            return None
+        return Status(UNRESOLVABLE, REASON)
+
+    def pre_score(self, state, pod, nodes, snapshot):
+        state[self.name] = [t for t in pod.spec.get("tolerations") or ()
+                            if (t.get("effect") or "") in ("", "PreferNoSchedule")]
+        return None
+
+    def score_nodes(self, state, pod, nodes):
+        score = self.score
+        return [score(state, pod, ni) if ni.taints else 0 for ni in nodes]
+
+    def score(self, state, pod, node):
+        if not node.taints:
+            return 0
+        tols = state[self.name]
+        return sum(1 for taint in node.taints
+                   if taint.get("effect") == "PreferNoSchedule" and not tolerations_tolerate(tols, taint))
+
+    def normalize(self, state, pod, scores, nodes):
+        default_normalize(scores, reverse=True)
+
+    def queueing_hint(self, event, pod, old, new):
+        """isSchedulableAfterNodeChange: untolerated before (or new node), tolerated now."""
+        if new is None:
+            return False
+        was = True if old is None else find_untolerated(old.taints, pod.spec.get("tolerations")) is not None
+        return was and find_untolerated(new.taints, pod.spec.get("tolerations")) is None
